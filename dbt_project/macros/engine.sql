@@ -1,0 +1,67 @@
+{#- Engine-specific SQL, each behind adapter.dispatch so that the project also builds
+    on Spark (see stack-notes: what ports and what silently differs). Patterns are
+    written without backslashes, which the two engines escape differently. -#}
+
+{% macro matches_regex(expr, pattern) -%}
+    {{ return(adapter.dispatch('matches_regex', 'backtoschool')(expr, pattern)) }}
+{%- endmacro %}
+{% macro default__matches_regex(expr, pattern) -%}
+    regexp_full_match({{ expr }}, '{{ pattern }}')
+{%- endmacro %}
+{% macro spark__matches_regex(expr, pattern) -%}
+    ({{ expr }} rlike '^(?:{{ pattern }})$')
+{%- endmacro %}
+
+{#- Replace every match (DuckDB replaces only the first unless given 'g'). -#}
+{% macro regexp_replace_all(expr, pattern, replacement) -%}
+    {{ return(adapter.dispatch('regexp_replace_all', 'backtoschool')(expr, pattern, replacement)) }}
+{%- endmacro %}
+{% macro default__regexp_replace_all(expr, pattern, replacement) -%}
+    regexp_replace({{ expr }}, '{{ pattern }}', '{{ replacement }}', 'g')
+{%- endmacro %}
+{% macro spark__regexp_replace_all(expr, pattern, replacement) -%}
+    regexp_replace({{ expr }}, '{{ pattern }}', '{{ replacement }}')
+{%- endmacro %}
+
+{#- Parse ISO 8601 text with a UTC offset; null when it is not one. -#}
+{% macro parse_timestamp_with_offset(expr) -%}
+    {{ return(adapter.dispatch('parse_timestamp_with_offset', 'backtoschool')(expr)) }}
+{%- endmacro %}
+{% macro default__parse_timestamp_with_offset(expr) -%}
+    case when {{ matches_regex(expr, '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})') }}
+         then try_cast({{ expr }} as timestamptz) end
+{%- endmacro %}
+{% macro spark__parse_timestamp_with_offset(expr) -%}
+    case when {{ matches_regex(expr, '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})') }}
+         then try_cast({{ expr }} as timestamp) end
+{%- endmacro %}
+
+{#- The calendar date in Thailand (Asia/Bangkok) of an instant. -#}
+{% macro bangkok_date(timestamp_expr) -%}
+    {{ return(adapter.dispatch('bangkok_date', 'backtoschool')(timestamp_expr)) }}
+{%- endmacro %}
+{% macro default__bangkok_date(timestamp_expr) -%}
+    cast(timezone('Asia/Bangkok', {{ timestamp_expr }}) as date)
+{%- endmacro %}
+{% macro spark__bangkok_date(timestamp_expr) -%}
+    to_date(from_utc_timestamp({{ timestamp_expr }}, 'Asia/Bangkok'))
+{%- endmacro %}
+
+{#- A JSON object text from (key, expression) pairs. -#}
+{% macro json_object_of(pairs) -%}
+    {{ return(adapter.dispatch('json_object_of', 'backtoschool')(pairs)) }}
+{%- endmacro %}
+{% macro default__json_object_of(pairs) -%}
+    cast(json_object({% for key, expr in pairs %}'{{ key }}', {{ expr }}{% if not loop.last %}, {% endif %}{% endfor %}) as varchar)
+{%- endmacro %}
+{% macro spark__json_object_of(pairs) -%}
+    to_json(named_struct({% for key, expr in pairs %}'{{ key }}', {{ expr }}{% if not loop.last %}, {% endif %}{% endfor %}))
+{%- endmacro %}
+
+{#- The pseudonymous key of a child: HMAC-SHA256 under the warehouse's secret. -#}
+{% macro child_key(child_id_expr) -%}
+    {{ return(adapter.dispatch('child_key', 'backtoschool')(child_id_expr)) }}
+{%- endmacro %}
+{% macro default__child_key(child_id_expr) -%}
+    child_key_hmac({{ child_id_expr }})
+{%- endmacro %}

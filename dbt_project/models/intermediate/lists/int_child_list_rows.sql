@@ -1,0 +1,136 @@
+-- Every row of every accepted child list, in one shape, with the business rules of
+-- docs/business-rules.md §2 applied: grade → stage, age, place codes, and the
+-- quarantine reason (null when the row is used). Rows in = rows used + quarantined.
+with unioned as (
+    select * from {{ ref('stg_obec_dmc__dropouts') }}
+    union all
+    select * from {{ ref('stg_eef__out_of_school_children') }}
+    union all
+    select * from {{ ref('stg_ops__students') }}
+    union all
+    select * from {{ ref('stg_ovec__dropouts') }}
+    union all
+    select * from {{ ref('stg_msdhs__disabled_children') }}
+),
+
+grades as (
+    select {{ grade_key('grade_text') }} as grade_key, grade_code, education_stage
+    from {{ ref('grades') }}
+),
+
+enriched as (
+    select
+        u.*,
+        agencies.agency_priority,
+        coalesce(sex_codes.sex, prefixes.sex) as sex,
+        grades.grade_code,
+        grades.education_stage as grade_stage,
+        u.grade_key is not null and grades.grade_code is null as is_unknown_grade,
+        -- no grade, or "never enrolled": the stage comes from age
+        grades.education_stage is null as needs_age_rule,
+        case
+            when u.age_raw is not null then try_cast(u.age_raw as integer)
+            when u.birth_date is not null then {{ age_in_years('u.birth_date', 'u.list_date') }}
+        end as age_on_list_date,
+        coalesce(provinces.province_code, geo.province_code) as province_code,
+        case
+            when provinces.province_code is not null then provinces.match_kind
+            when geo.province_code is not null then 'code'
+        end as province_match,
+        districts.district_code,
+        subdistricts.subdistrict_code
+    from unioned as u
+    inner join {{ ref('agencies') }} as agencies
+        on agencies.source_agency = u.source_agency
+    left join {{ ref('sex_codes') }} as sex_codes
+        on sex_codes.sex_text = u.sex_raw
+    left join {{ ref('name_prefixes') }} as prefixes
+        on prefixes.name_prefix = u.name_prefix
+    left join grades
+        on grades.grade_key = u.grade_key
+    left join {{ ref('int_province_name_lookup') }} as provinces
+        on provinces.province_key = u.province_key
+    left join (select distinct province_code from {{ ref('geography') }}) as geo
+        on geo.province_code = u.province_code_given
+    left join {{ ref('int_district_name_lookup') }} as districts
+        on districts.province_code = coalesce(provinces.province_code, geo.province_code)
+        and districts.district_key = u.district_key
+    left join {{ ref('int_subdistrict_name_lookup') }} as subdistricts
+        on subdistricts.district_code = districts.district_code
+        and subdistricts.subdistrict_key = u.subdistrict_key
+),
+
+checked as (
+    select
+        *,
+        case
+            when row_problem is not null then 'malformed_row'
+            when child_id is null then 'missing_id'
+            when id_type is null then 'malformed_id'
+            when birth_date_raw is not null and birth_date is null then 'unparseable_date'
+            when needs_age_rule and age_raw is null and birth_date is null then 'unparseable_date'
+            when birth_date > list_date then 'impossible_date'
+            when age_on_list_date not between 3 and 25 then 'age_out_of_range'
+            when needs_age_rule and age_on_list_date is null then 'age_out_of_range'
+            when is_unknown_grade then 'unknown_grade'
+        end as row_rule_broken
+    from enriched
+),
+
+deduplicated as (
+    select
+        *,
+        case
+            when row_rule_broken is null
+                then row_number() over (
+                    partition by file_name, child_id, row_rule_broken is null
+                    order by row_number
+                )
+        end as occurrence_in_file
+    from checked
+)
+
+select
+    source_agency,
+    agency_priority,
+    file_name,
+    row_number,
+    list_date,
+    citizen_id_raw,
+    child_id,
+    id_type,
+    has_valid_check_digit,
+    name_prefix,
+    first_name,
+    last_name,
+    sex,
+    birth_date_raw,
+    birth_date,
+    is_birth_year_era_repaired,
+    age_on_list_date,
+    grade_raw,
+    grade_code,
+    case
+        when grade_stage is not null then grade_stage
+        when age_on_list_date < 16 then 'compulsory'
+        when age_on_list_date >= 16 then 'post_compulsory'
+    end as education_stage,
+    case when needs_age_rule then 'age' else 'grade' end as education_stage_rule,
+    province_raw,
+    province_code,
+    province_match,
+    district_raw,
+    district_code,
+    subdistrict_raw,
+    subdistrict_code,
+    school_code,
+    school_name,
+    reason_text,
+    reason_code,
+    disability_type,
+    dropout_date,
+    case
+        when row_rule_broken is not null then row_rule_broken
+        when occurrence_in_file > 1 then 'duplicate_in_file'
+    end as quarantine_reason
+from deduplicated

@@ -1,0 +1,66 @@
+-- Every tracking event row of every accepted export, with the quarantine reason of
+-- docs/business-rules.md §4 (null when the row is used).
+with events as (
+    select * from {{ ref('stg_tracking__events') }}
+),
+
+cohort as (
+    select child_id, first_listed_on from {{ ref('int_cohort_children') }}
+),
+
+checked as (
+    select
+        events.*,
+        cohort.first_listed_on,
+        case
+            when events.row_problem is not null or events.event_id is null then 'malformed_row'
+            when events.child_id is null then 'missing_id'
+            when events.id_type is null then 'malformed_id'
+            when events.recorded_at is null then 'unparseable_date'
+            when events.recorded_on > events.export_date then 'impossible_date'
+            when events.status_code is null then 'unknown_status'
+        end as row_rule_broken
+    from events
+    left join cohort
+        on cohort.child_id = events.child_id
+),
+
+deduplicated as (
+    select
+        *,
+        case
+            when row_rule_broken is null
+                then row_number() over (
+                    partition by file_name, event_id, row_rule_broken is null
+                    order by row_number
+                )
+        end as occurrence_in_file
+    from checked
+)
+
+select
+    file_name,
+    row_number,
+    export_date,
+    event_id,
+    citizen_id_raw,
+    child_id,
+    id_type,
+    recorded_at_raw,
+    recorded_at,
+    recorded_on,
+    status_raw,
+    status_code,
+    tracker_org,
+    placement,
+    reason_code,
+    assistance,
+    note,
+    first_listed_on,
+    case
+        when row_rule_broken is not null then row_rule_broken
+        when occurrence_in_file > 1 then 'duplicate_in_file'
+        when first_listed_on is null then 'event_unknown_child'
+        when recorded_on < first_listed_on then 'event_before_listing'
+    end as quarantine_reason
+from deduplicated

@@ -1,0 +1,23 @@
+with source as (
+    select * from {{ source('ops', 'ops__students') }}
+)
+
+select
+    {{ list_row_metadata('ops') }},
+    {{ identity_columns('citizen_id') }},
+    cast(null as string) as name_prefix,
+    {{ clean_text('first_name') }} as first_name,
+    {{ clean_text('last_name') }} as last_name,
+    {{ clean_text('sex') }} as sex_raw,
+    {{ birth_date_columns('birth_date') }},
+    cast(null as string) as age_raw,
+    {{ clean_text('grade') }} as grade_raw,
+    {{ grade_key('grade') }} as grade_key,
+    {{ place_columns(province='province', district='district') }},
+    cast(null as string) as school_code,
+    {{ clean_text('school_name') }} as school_name,
+    {{ clean_text('reason') }} as reason_text,
+    cast(null as string) as reason_code,
+    cast(null as string) as disability_type,
+    cast(null as date) as dropout_date
+from source

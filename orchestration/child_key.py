@@ -1,0 +1,45 @@
+"""The secret behind the pseudonymous ``child_key`` and the keyed hash itself.
+
+``child_key = HMAC-SHA256(secret, child_id)``: stable across runs for the same secret,
+and impossible to recompute from a citizen ID or G-code without it. The secret is
+generated on first use and stored in a file outside the warehouse (and outside git):
+``$BACKTOSCHOOL_KEY_FILE``, by default ``~/.config/backtoschool/child_key.secret``.
+Whoever holds the warehouse file alone cannot link a key back to a child.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+KEY_FILE_ENV = "BACKTOSCHOOL_KEY_FILE"
+DEFAULT_KEY_FILE = Path.home() / ".config" / "backtoschool" / "child_key.secret"
+
+
+def key_file() -> Path:
+    return Path(os.environ.get(KEY_FILE_ENV) or DEFAULT_KEY_FILE).expanduser().resolve()
+
+
+def load_or_create_key(path: Path | None = None) -> bytes:
+    path = path or key_file()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: two processes starting at once cannot end up with different keys.
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+    key = bytes.fromhex(path.read_text().strip())
+    if len(key) < 32:
+        raise ValueError(f"{path}: the child key secret must be at least 32 bytes of hex")
+    return key
+
+
+def child_key(key: bytes, child_id: str) -> str:
+    return hmac.new(key, child_id.encode("utf-8"), hashlib.sha256).hexdigest()

@@ -1,0 +1,232 @@
+"""Read one delivered file into text rows aligned to its source's contract columns.
+
+A file that cannot be read as the contract says raises ``FileRejected`` with a reason
+code from the ``quarantine_reasons`` code list and a one-line explanation. Rows whose
+fields cannot be aligned (wrong field count) are kept with a ``row_problem`` so that the
+staging layer quarantines them instead of losing them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from orchestration.raw.contract import SourceSpec
+
+
+class FileRejected(Exception):
+    def __init__(self, reason_code: str, detail: str):
+        super().__init__(f"{reason_code}: {detail}")
+        self.reason_code = reason_code
+        self.detail = detail
+
+
+@dataclass
+class ParsedRow:
+    row_number: int
+    values: list[str | None]  # aligned to spec.columns
+    problem: str | None = None
+
+
+@dataclass
+class ParsedFile:
+    rows: list[ParsedRow]
+    extra_columns: list[str] = field(default_factory=list)
+
+
+def read_file(spec: SourceSpec, path: Path, content: bytes) -> ParsedFile:
+    readers = {"csv": _read_csv, "xlsx": _read_xlsx, "jsonl": _read_jsonl}
+    parsed = readers[spec.file_format](spec, path, content)
+    if not parsed.rows:
+        raise FileRejected("no_rows", "the file holds no data rows")
+    return parsed
+
+
+# --- text files ---------------------------------------------------------------------
+
+
+def _decode(spec: SourceSpec, content: bytes) -> tuple[str, bool]:
+    """Decode per the contract. Returns (text, cut_mid_character)."""
+    if spec.encoding == "cp874" and content.strip():
+        try:
+            as_utf8 = content.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if not as_utf8.isascii():
+                raise FileRejected(
+                    "wrong_encoding",
+                    "the file is UTF-8; the contract says Windows-874 (TIS-620) for this source",
+                )
+    try:
+        return content.decode(spec.encoding), False
+    except UnicodeDecodeError as error:
+        # A multi-byte character cut by the end of the file is truncation, not encoding.
+        if error.reason == "unexpected end of data" and error.end >= len(content) - 3:
+            return content[: error.start].decode(spec.encoding), True
+        raise FileRejected(
+            "wrong_encoding",
+            f"byte {error.start} is not valid {_encoding_name(spec.encoding)}, "
+            f"the encoding the contract gives for this source",
+        ) from None
+
+
+def _encoding_name(encoding: str) -> str:
+    return {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "cp874": "Windows-874"}[encoding]
+
+
+def _header_index(spec: SourceSpec, header: list[str]) -> tuple[list[int], list[str]]:
+    """Positions of the contract columns in the delivered header, and any extra columns."""
+    cleaned = [cell.strip() for cell in header]
+    missing = [name for name, _ in spec.columns if name not in cleaned]
+    if missing:
+        raise FileRejected(
+            "missing_columns",
+            "header lacks " + ", ".join(f"'{name}'" for name in missing)
+            + f" (found: {', '.join(repr(c) for c in cleaned)})",
+        )
+    known = {name for name, _ in spec.columns}
+    extra = [cell for cell in cleaned if cell and cell not in known]
+    return [cleaned.index(name) for name, _ in spec.columns], extra
+
+
+def _read_csv(spec: SourceSpec, path: Path, content: bytes) -> ParsedFile:
+    text, cut_mid_character = _decode(spec, content)
+    if not text.strip():
+        raise FileRejected("no_rows", "the file is empty")
+    ends_with_newline = text.endswith(("\n", "\r"))
+    reader = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=spec.delimiter,
+        quoting=csv.QUOTE_MINIMAL if spec.quoted else csv.QUOTE_NONE,
+    )
+    try:
+        header = next(reader)
+    except csv.Error as error:
+        raise FileRejected("unreadable_file", f"header line: {error}") from None
+    positions, extra = _header_index(spec, header)
+    width = len(header)
+    rows: list[ParsedRow] = []
+    try:
+        for fields in reader:
+            if not any(cell.strip() for cell in fields):
+                continue
+            rows.append(_align(reader.line_num, fields, positions, width))
+    except csv.Error as error:
+        raise FileRejected("unreadable_file", f"line {reader.line_num}: {error}") from None
+    if rows and not ends_with_newline and (cut_mid_character or rows[-1].problem):
+        raise FileRejected(
+            "truncated_file",
+            f"the last line ({rows[-1].row_number}) is cut off: no line end and "
+            f"{_field_count(rows[-1])}",
+        )
+    if cut_mid_character:
+        raise FileRejected("truncated_file", "the file ends in the middle of a character")
+    return ParsedFile(rows=rows, extra_columns=extra)
+
+
+def _field_count(row: ParsedRow) -> str:
+    return row.problem or "a complete field count"
+
+
+def _align(row_number: int, fields: list[str], positions: list[int], width: int) -> ParsedRow:
+    problem = None
+    if len(fields) != width:
+        problem = f"expected {width} fields, found {len(fields)}"
+    values = [fields[i] if i < len(fields) else None for i in positions]
+    return ParsedRow(row_number, values, problem)
+
+
+def _read_jsonl(spec: SourceSpec, path: Path, content: bytes) -> ParsedFile:
+    text, cut_mid_character = _decode(spec, content)
+    lines = text.split("\n")
+    ends_with_newline = text.endswith("\n")
+    if ends_with_newline:
+        lines.pop()
+    keys = spec.raw_columns
+    rows: list[ParsedRow] = []
+    for index, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        is_last = index == len(lines)
+        try:
+            obj = json.loads(line)
+            if not isinstance(obj, dict):
+                raise ValueError("not a JSON object")
+        except ValueError as error:
+            if is_last and not ends_with_newline:
+                raise FileRejected(
+                    "truncated_file", f"the last line ({index}) is cut off: {error}"
+                ) from None
+            raise FileRejected("unreadable_file", f"line {index} is not a JSON object: {error}") from None
+        missing = [key for key in keys if key not in obj]
+        problem = f"missing keys {', '.join(missing)}" if missing else None
+        rows.append(ParsedRow(index, [_json_text(obj.get(key)) for key in keys], problem))
+    if cut_mid_character:
+        raise FileRejected("truncated_file", "the file ends in the middle of a character")
+    return ParsedFile(rows=rows)
+
+
+def _json_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+# --- xlsx ---------------------------------------------------------------------------
+
+
+def _read_xlsx(spec: SourceSpec, path: Path, content: bytes) -> ParsedFile:
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        sheet_name = spec.sheet_name if spec.sheet_name in workbook.sheet_names else None
+        if sheet_name is None:
+            raise FileRejected(
+                "missing_columns",
+                f"no sheet '{spec.sheet_name}' (sheets: {', '.join(workbook.sheet_names)})",
+            )
+        cells = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    except FileRejected:
+        raise
+    except Exception as error:  # calamine raises its own error types for corrupt files
+        raise FileRejected("unreadable_file", f"not a readable xlsx workbook: {error}") from None
+    if len(cells) < spec.header_row:
+        raise FileRejected("no_rows", f"the sheet has no header row {spec.header_row}")
+    header = [_cell_text(cell) or "" for cell in cells[spec.header_row - 1]]
+    positions, extra = _header_index(spec, header)
+    width = len(header)
+    rows = []
+    for offset, raw in enumerate(cells[spec.header_row :], start=spec.header_row + 1):
+        values = [_cell_text(cell) for cell in raw]
+        if not any(value and value.strip() for value in values):
+            continue
+        # Excel pads rows to the sheet's width: trailing empty cells are not extra fields.
+        while len(values) > width and not values[-1]:
+            values.pop()
+        rows.append(_align(offset, values, positions, width))
+    return ParsedFile(rows=rows, extra_columns=extra)
+
+
+def _cell_text(cell: object) -> str:
+    """Cell value as the text a person would read; numbers without a spurious '.0'."""
+    if isinstance(cell, str):
+        return cell
+    if isinstance(cell, bool):
+        return "TRUE" if cell else "FALSE"
+    if isinstance(cell, float):
+        return str(int(cell)) if cell.is_integer() else repr(cell)
+    if isinstance(cell, int):
+        return str(cell)
+    if isinstance(cell, datetime):
+        return cell.date().isoformat() if cell.time() == datetime.min.time() else cell.isoformat()
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return "" if cell is None else str(cell)

@@ -1,3 +1,5 @@
+{{ config(meta={"dagster": {"ref": {"name": "status_transitions"}}}) }}
+
 -- For every pair of consecutive report dates and every status:
 -- opening + new to cohort - left = closing, where "left" and "new" are moves out of and
 -- into the status. Equivalently, transitions out of each from-status sum to the

@@ -1,0 +1,23 @@
+"""The Dagster code location: assembles assets, checks, resources, the job and the
+schedule. `dagster dev` and `backtoschool run` load exactly this."""
+
+from dagster import Definitions, colored_console_logger, in_process_executor
+
+from orchestration.jobs import warehouse_job, weekly_bulletin_schedule
+from orchestration.progress import progress_logger
+from orchestration.quality.checks import build_quality_checks
+from orchestration.raw.assets import load_manifest, raw_source_assets
+from orchestration.reporting.assets import analytics_copy, national_bulletins
+from orchestration.settings import settings_from_env
+from orchestration.transformation.assets import dbt_resource, warehouse_dbt_assets
+
+defs = Definitions(
+    assets=[*raw_source_assets, load_manifest, warehouse_dbt_assets, analytics_copy, national_bulletins],
+    asset_checks=build_quality_checks(),
+    jobs=[warehouse_job],
+    schedules=[weekly_bulletin_schedule],
+    resources={"settings": settings_from_env(), "dbt": dbt_resource()},
+    # DuckDB allows one writer: every step runs in one process, one after another.
+    executor=in_process_executor,
+    loggers={"console": colored_console_logger, "progress": progress_logger},
+)

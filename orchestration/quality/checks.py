@@ -1,0 +1,61 @@
+"""One Dagster asset check per Great Expectations suite. A blocking suite that fails
+(severity ERROR) holds back the publication assets downstream; a warning suite shows
+in the UI and the quality report but publishes anyway."""
+
+
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetChecksDefinition,
+    AssetKey,
+    MetadataValue,
+    asset_check,
+)
+
+from orchestration.quality.report import record_result
+from orchestration.quality.suites import Suite, load_suites, validate
+from orchestration.settings import WarehouseSettings
+from orchestration.warehouse import connect
+
+
+def build_suite_check(suite: Suite) -> AssetChecksDefinition:
+    reads_other_asset = suite.reads_asset != suite.asset
+
+    @asset_check(
+        asset=AssetKey(list(suite.asset)),
+        name=f"gx_{suite.name}",
+        description=f"Great Expectations suite `{suite.name}`: {suite.description}",
+        blocking=suite.blocking,
+        additional_deps=[AssetKey(list(suite.reads_asset))] if reads_other_asset else None,
+    )
+    def _check(context: AssetCheckExecutionContext, settings: WarehouseSettings) -> AssetCheckResult:
+        columns = ", ".join(suite.columns) or "*"
+        with connect(settings.warehouse_path, read_only=True) as connection:
+            frame = connection.execute(f"select {columns} from {suite.relation}").df()
+        result = validate(suite, frame)
+        record_result(settings, result)
+        for outcome in result.failures:
+            context.log.warning(f"{suite.name}: {outcome.summary}")
+        return AssetCheckResult(
+            passed=result.success,
+            severity=AssetCheckSeverity.ERROR if suite.blocking else AssetCheckSeverity.WARN,
+            metadata={
+                "rows_validated": result.rows,
+                "expectations": len(result.outcomes),
+                "failed": len(result.failures),
+                "results": MetadataValue.md("\n".join(f"- {o.summary}" for o in result.outcomes)),
+            },
+        )
+
+    return _check
+
+
+def build_quality_checks() -> list[AssetChecksDefinition]:
+    return [build_suite_check(suite) for suite in load_suites()]
+
+
+def blocking_checked_assets() -> list[AssetKey]:
+    """Assets with a blocking suite: publication depends on them directly, so that a
+    failed blocking check stops it."""
+    return list(dict.fromkeys(AssetKey(list(s.asset)) for s in load_suites() if s.blocking))

@@ -1,0 +1,116 @@
+"""Run the `warehouse` job in this process — the same definitions `dagster dev` shows —
+and sum up what it did for the person at the terminal."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager, redirect_stdout
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from dagster import AssetCheckSeverity, AssetKey, DagsterInstance
+
+from orchestration.warehouse import connect, query_dicts
+
+PUBLICATION_KEYS = (AssetKey(["publication", "analytics_copy"]), AssetKey(["publication", "national_bulletins"]))
+
+
+@dataclass
+class RunOutcome:
+    ok: bool
+    reason: str | None
+    summary_lines: list[str] = field(default_factory=list)
+
+
+def run_warehouse(landing: Path, out: Path, report_dates: list[date], *, verbose: bool = False) -> RunOutcome:
+    landing, out = landing.resolve(), out.resolve()
+    if not landing.is_dir():
+        return RunOutcome(False, f"landing folder {landing} does not exist")
+    out.mkdir(parents=True, exist_ok=True)
+    # The definitions read their settings from the environment when the run starts.
+    os.environ["BACKTOSCHOOL_LANDING"] = str(landing)
+    os.environ["BACKTOSCHOOL_OUT"] = str(out)
+    os.environ["BACKTOSCHOOL_REPORT_DATES"] = ",".join(d.isoformat() for d in sorted(set(report_dates)))
+
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def("warehouse")
+    instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    log_path = out / "logs" / f"run-{datetime.now().strftime('%Y%m%dT%H%M%S')}.log"
+    log_path.parent.mkdir(exist_ok=True)
+    with log_path.open("w", encoding="utf-8") as log, _stdout_to(None if verbose else log):
+        result = job.execute_in_process(
+            instance=instance,
+            run_config={"loggers": {"progress": {"config": {"show_info": verbose}}}},
+            raise_on_error=False,
+        )
+    materialized = {event.asset_key for event in result.get_asset_materialization_events()}
+    blocking_failures = [
+        evaluation
+        for evaluation in result.get_asset_check_evaluations()
+        if not evaluation.passed and evaluation.severity == AssetCheckSeverity.ERROR
+    ]
+    failed_steps = [event.step_key for event in result.get_step_failure_events()]
+    published = all(key in materialized for key in PUBLICATION_KEYS)
+
+    reason = None
+    if failed_steps:
+        reason = f"step {failed_steps[0]} failed (see the log above)"
+    elif blocking_failures:
+        first = blocking_failures[0]
+        reason = (
+            f"blocking quality check {first.check_name} on {first.asset_key.to_user_string()} failed; "
+            f"see {out / 'quality' / 'index.html'}"
+        )
+    elif not published:
+        reason = "the publication assets did not run"
+    return RunOutcome(ok=reason is None, reason=reason, summary_lines=_summary(out, report_dates, published))
+
+
+@contextmanager
+def _stdout_to(stream):
+    """dbt's raw log (which dagster-dbt prints to stdout) goes to the run's log file."""
+    if stream is None:
+        yield
+        return
+    with redirect_stdout(stream):
+        yield
+
+
+def _summary(out: Path, report_dates: list[date], published: bool) -> list[str]:
+    warehouse = out / "warehouse.duckdb"
+    lines: list[str] = []
+    if not warehouse.exists():
+        return lines
+    with connect(warehouse, read_only=True) as connection:
+        files = query_dicts(
+            connection,
+            "select load_status, reason_code, file_name, reason_detail from raw.load_manifest order by file_name",
+        )
+        status = {s: sum(1 for f in files if f["load_status"] == s) for s in ("loaded", "rejected", "duplicate_file")}
+        lines.append(
+            f"Files: {status['loaded']} loaded, {status['rejected']} rejected, "
+            f"{status['duplicate_file']} skipped as duplicates"
+        )
+        lines += [f"  rejected {f['file_name']}: {f['reason_code']} — {f['reason_detail']}"
+                  for f in files if f["load_status"] == "rejected"]
+        try:
+            (quarantined,) = connection.execute("select count(*) from intermediate.int_quarantined_rows").fetchall()[0]
+            lines.append(f"Rows quarantined: {quarantined:,} (reasons in the quality report)")
+            cohort = connection.execute(
+                "select report_date, sum(children) from marts.status_summary group by 1 order by 1"
+            ).fetchall()
+            lines += [f"Cohort on {d.isoformat()}: {n:,} children" for d, n in cohort]
+        except Exception:  # the marts are missing when the run stopped before dbt finished
+            pass
+    lines.append(f"Warehouse:       {warehouse}")
+    logs = sorted((out / "logs").glob("run-*.log"))
+    if logs:
+        lines.append(f"Run log (dbt):   {logs[-1]}")
+    if published:
+        lines.append(f"Analysts' copy:  {out / 'analytics.duckdb'}")
+        lines.append(f"Bulletins:       {out / 'bulletins' / 'index.html'}")
+    if (out / "quality" / "index.html").exists():
+        lines.append(f"Quality report:  {out / 'quality' / 'index.html'}")
+    return lines

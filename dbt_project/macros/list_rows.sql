@@ -16,10 +16,11 @@
     {{ citizen_id_check_digit_ok(normalise_id(expr)) }} as has_valid_check_digit
 {%- endmacro %}
 
-{% macro birth_date_columns(expr) -%}
-    {{ clean_text(expr) }} as birth_date_raw,
-    {{ parse_date(expr) }} as birth_date,
-    {{ date_era_repaired(expr) }} as is_birth_year_era_repaired
+{#- From the raw text column and its date_ymd() column (computed in a CTE before). -#}
+{% macro birth_date_columns(raw_column, ymd_column) -%}
+    {{ clean_text(raw_column) }} as birth_date_raw,
+    {{ ymd_to_date(ymd_column) }} as birth_date,
+    {{ ymd_era_repaired(ymd_column) }} as is_birth_year_era_repaired
 {%- endmacro %}
 
 {#- Grade text reduced to a lookup key: no spaces, no dots (ป.1 → ป1, ปวช. 2 → ปวช2). -#}

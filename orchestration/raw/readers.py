@@ -120,19 +120,17 @@ def _read_csv(spec: SourceSpec, path: Path, content: bytes) -> ParsedFile:
             rows.append(_align(reader.line_num, fields, positions, width))
     except csv.Error as error:
         raise FileRejected("unreadable_file", f"line {reader.line_num}: {error}") from None
-    if rows and not ends_with_newline and (cut_mid_character or rows[-1].problem):
+    # A file cut inside its last field: every field of a quoted file ends with a quote.
+    cut_in_field = spec.quoted and not text.endswith('"')
+    if rows and not ends_with_newline and (cut_mid_character or cut_in_field or rows[-1].problem):
         raise FileRejected(
             "truncated_file",
-            f"the last line ({rows[-1].row_number}) is cut off: no line end and "
-            f"{_field_count(rows[-1])}",
+            f"the last line, line {rows[-1].row_number}, is cut off: no line end and "
+            + (rows[-1].problem or "its last field has no closing quote"),
         )
     if cut_mid_character:
         raise FileRejected("truncated_file", "the file ends in the middle of a character")
     return ParsedFile(rows=rows, extra_columns=extra)
-
-
-def _field_count(row: ParsedRow) -> str:
-    return row.problem or "a complete field count"
 
 
 def _align(row_number: int, fields: list[str], positions: list[int], width: int) -> ParsedRow:
@@ -162,7 +160,7 @@ def _read_jsonl(spec: SourceSpec, path: Path, content: bytes) -> ParsedFile:
         except ValueError as error:
             if is_last and not ends_with_newline:
                 raise FileRejected(
-                    "truncated_file", f"the last line ({index}) is cut off: {error}"
+                    "truncated_file", f"the last line, line {index}, is cut off: {error}"
                 ) from None
             raise FileRejected("unreadable_file", f"line {index} is not a JSON object: {error}") from None
         missing = [key for key in keys if key not in obj]

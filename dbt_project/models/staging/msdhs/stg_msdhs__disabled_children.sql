@@ -1,5 +1,12 @@
 with source as (
     select * from {{ source('msdhs', 'msdhs__disabled_children') }}
+),
+
+with_dates as (
+    select
+        *,
+        {{ date_ymd('birth_date') }} as birth_date_ymd
+    from source
 )
 
 select
@@ -9,7 +16,7 @@ select
     {{ first_name_of('full_name') }} as first_name,
     {{ last_name_of('full_name') }} as last_name,
     cast(null as string) as sex_raw,
-    {{ birth_date_columns('birth_date') }},
+    {{ birth_date_columns('birth_date', 'birth_date_ymd') }},
     cast(null as string) as age_raw,
     -- No grade: these children were never placed; the stage comes from age.
     cast(null as string) as grade_raw,
@@ -21,4 +28,4 @@ select
     cast(null as string) as reason_code,
     {{ clean_text('disability_type') }} as disability_type,
     cast(null as date) as dropout_date
-from source
+from with_dates

@@ -1,5 +1,13 @@
 with source as (
     select * from {{ source('obec_dmc', 'obec_dmc__dropouts') }}
+),
+
+with_dates as (
+    select
+        *,
+        {{ date_ymd('birth_date') }} as birth_date_ymd,
+        {{ date_ymd('dropout_date') }} as dropout_date_ymd
+    from source
 )
 
 select
@@ -9,7 +17,7 @@ select
     {{ clean_text('first_name') }} as first_name,
     {{ clean_text('last_name') }} as last_name,
     {{ clean_text('sex') }} as sex_raw,
-    {{ birth_date_columns('birth_date') }},
+    {{ birth_date_columns('birth_date', 'birth_date_ymd') }},
     cast(null as string) as age_raw,
     {{ clean_text('grade') }} as grade_raw,
     {{ grade_key('grade') }} as grade_key,
@@ -19,5 +27,5 @@ select
     {{ clean_text('reason') }} as reason_text,
     cast(null as string) as reason_code,
     cast(null as string) as disability_type,
-    {{ parse_date('dropout_date') }} as dropout_date
-from source
+    {{ ymd_to_date('dropout_date_ymd') }} as dropout_date
+from with_dates

@@ -1,5 +1,12 @@
 with source as (
     select * from {{ source('ops', 'ops__students') }}
+),
+
+with_dates as (
+    select
+        *,
+        {{ date_ymd('birth_date') }} as birth_date_ymd
+    from source
 )
 
 select
@@ -9,7 +16,7 @@ select
     {{ clean_text('first_name') }} as first_name,
     {{ clean_text('last_name') }} as last_name,
     {{ clean_text('sex') }} as sex_raw,
-    {{ birth_date_columns('birth_date') }},
+    {{ birth_date_columns('birth_date', 'birth_date_ymd') }},
     cast(null as string) as age_raw,
     {{ clean_text('grade') }} as grade_raw,
     {{ grade_key('grade') }} as grade_key,
@@ -20,4 +27,4 @@ select
     cast(null as string) as reason_code,
     cast(null as string) as disability_type,
     cast(null as date) as dropout_date
-from source
+from with_dates

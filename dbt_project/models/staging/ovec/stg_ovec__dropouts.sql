@@ -1,5 +1,13 @@
 with source as (
     select * from {{ source('ovec', 'ovec__dropouts') }}
+),
+
+with_dates as (
+    select
+        *,
+        {{ date_ymd('birth_date') }} as birth_date_ymd,
+        {{ date_ymd('dropout_date') }} as dropout_date_ymd
+    from source
 )
 
 select
@@ -9,7 +17,7 @@ select
     {{ clean_text('first_name') }} as first_name,
     {{ clean_text('last_name') }} as last_name,
     {{ clean_text('sex') }} as sex_raw,
-    {{ birth_date_columns('birth_date') }},
+    {{ birth_date_columns('birth_date', 'birth_date_ymd') }},
     cast(null as string) as age_raw,
     -- OVEC splits the grade: PROGRAM ปวช./ปวส. and YEAR 1-3 form ปวช.2.
     {{ clean_text("coalesce(program, '') || coalesce(program_year, '')") }} as grade_raw,
@@ -20,5 +28,5 @@ select
     cast(null as string) as reason_text,
     {{ clean_text('reason_code') }} as reason_code,
     cast(null as string) as disability_type,
-    {{ parse_date('dropout_date') }} as dropout_date
-from source
+    {{ ymd_to_date('dropout_date_ymd') }} as dropout_date
+from with_dates

@@ -13,7 +13,7 @@ from rich.console import Console
 
 from orchestration.runner import RunOutcome, run_warehouse
 
-console = Console(highlight=False)
+console = Console(highlight=False, soft_wrap=True)
 
 
 def main(argv: list[str] | None = None) -> int:

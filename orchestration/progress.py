@@ -80,6 +80,6 @@ def progress_logger(init_context: InitLoggerContext) -> logging.Logger:
     log.setLevel(logging.DEBUG)
     log.propagate = False
     # The real terminal: the runner sends dbt's raw log (printed to stdout) to a file.
-    console = Console(file=sys.__stdout__, highlight=False)
+    console = Console(file=sys.__stdout__, highlight=False, soft_wrap=True)
     log.handlers = [ProgressHandler(console, init_context.logger_config["show_info"])]
     return log

@@ -55,14 +55,14 @@ def run_warehouse(landing: Path, out: Path, report_dates: list[date], *, verbose
     published = all(key in materialized for key in PUBLICATION_KEYS)
 
     reason = None
-    if failed_steps:
-        reason = f"step {failed_steps[0]} failed (see the log above)"
-    elif blocking_failures:
+    if blocking_failures:  # Dagster fails the check's step too: name the check, not the step
         first = blocking_failures[0]
         reason = (
             f"blocking quality check {first.check_name} on {first.asset_key.to_user_string()} failed; "
             f"see {out / 'quality' / 'index.html'}"
         )
+    elif failed_steps:
+        reason = f"step {failed_steps[0]} failed (see the log above and {out / 'logs'})"
     elif not published:
         reason = "the publication assets did not run"
     return RunOutcome(ok=reason is None, reason=reason, summary_lines=_summary(out, report_dates, published))

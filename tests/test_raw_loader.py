@@ -81,7 +81,7 @@ def test_a_rerun_changes_nothing_and_new_files_alone_are_read(tmp_path):
 @pytest.mark.parametrize(
     ("spec", "name", "content", "reason", "says"),
     [
-        (OBEC_DMC, "DMC_DROPOUT_final(2).csv", _dmc(DMC_HEADER, DMC_ROW), "unknown_file_name", "does not match"),
+        (OBEC_DMC, "DMC_DROPOUT_final(2).csv", _dmc(DMC_HEADER, DMC_ROW), "unknown_file_name", "is not DMC_DROPOUT_<B.E. yyyymmdd>.csv"),
         (OBEC_DMC, "DMC_DROPOUT_25651399.csv", _dmc(DMC_HEADER, DMC_ROW), "unknown_file_name", "valid date"),
         (OBEC_DMC, "DMC_DROPOUT_25650117.csv", b"", "no_rows", "empty"),
         (OBEC_DMC, "DMC_DROPOUT_25650117.csv", _dmc(DMC_HEADER), "no_rows", "no data rows"),

@@ -49,7 +49,7 @@ class Prefix:
 
 @cache
 def prefixes() -> tuple[Prefix, ...]:
-    """The seed's prefixes, classified by its English labels (boy/girl = child prefixes)."""
+    """The seed's prefixes, with whether each is a child's (ด.ช., เด็กหญิง, ...)."""
     result = []
     for row in code_list("name_prefixes"):
         label = row["prefix_label_en"]
@@ -57,7 +57,7 @@ def prefixes() -> tuple[Prefix, ...]:
             Prefix(
                 text=row["name_prefix"],
                 sex=row["sex"],
-                for_child=label.startswith(("boy", "girl")),
+                for_child=row["is_child_prefix"] == "true",
                 abbreviated="abbreviated" in label,
             )
         )

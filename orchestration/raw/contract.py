@@ -23,6 +23,7 @@ class SourceSpec:
     table: str  # raw table name, e.g. "obec_dmc__dropouts"
     description: str
     file_pattern: re.Pattern[str]  # groups y, m, d
+    file_name_format: str  # the pattern as the contract states it, for messages
     file_date_era: Literal["BE", "CE"]
     file_format: FileFormat
     columns: tuple[tuple[str, str], ...]  # (header as delivered, raw column name)
@@ -53,6 +54,7 @@ OBEC_DMC = SourceSpec(
     table="obec_dmc__dropouts",
     description="OBEC Data Management Center: dropouts from OBEC schools",
     file_pattern=re.compile(r"DMC_DROPOUT_(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})\.csv"),
+    file_name_format="DMC_DROPOUT_<B.E. yyyymmdd>.csv",
     file_date_era="BE",
     file_format="csv",
     encoding="utf-8-sig",
@@ -79,6 +81,7 @@ EEF = SourceSpec(
     table="eef__out_of_school_children",
     description="Equitable Education Fund field surveys: out-of-school children",
     file_pattern=re.compile(r"EEF_OOSC_(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\.xlsx"),
+    file_name_format="EEF_OOSC_<C.E. yyyy-mm-dd>.xlsx",
     file_date_era="CE",
     file_format="xlsx",
     sheet_name="รายชื่อ",
@@ -102,6 +105,7 @@ OPS = SourceSpec(
     table="ops__students",
     description="Office of the Permanent Secretary: private schools and non-formal education",
     file_pattern=re.compile(r"OPS_(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})\.csv"),
+    file_name_format="OPS_<B.E. yyyymmdd>.csv",
     file_date_era="BE",
     file_format="csv",
     encoding="cp874",
@@ -126,6 +130,7 @@ OVEC = SourceSpec(
     table="ovec__dropouts",
     description="Office of the Vocational Education Commission: vocational dropouts",
     file_pattern=re.compile(r"ovec_dropout_(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\.csv"),
+    file_name_format="ovec_dropout_<C.E. yyyy-mm-dd>.csv",
     file_date_era="CE",
     file_format="csv",
     columns=(
@@ -150,6 +155,7 @@ MSDHS = SourceSpec(
     table="msdhs__disabled_children",
     description="Ministry of Social Development and Human Security: disabled children out of school",
     file_pattern=re.compile(r"MSDHS_disabled_(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\.xlsx"),
+    file_name_format="MSDHS_disabled_<B.E. yyyy-mm-dd>.xlsx",
     file_date_era="BE",
     file_format="xlsx",
     sheet_name="Sheet1",
@@ -168,6 +174,7 @@ TRACKING = SourceSpec(
     table="tracking__events",
     description='Field app "ตามน้องกลับมาเรียน": status events',
     file_pattern=re.compile(r"tracking_(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\.jsonl"),
+    file_name_format="tracking_<C.E. yyyy-mm-dd>.jsonl",
     file_date_era="CE",
     file_format="jsonl",
     columns=tuple(

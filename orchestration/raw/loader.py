@@ -127,7 +127,7 @@ def _load_file(
         if entry["file_date"] is None:
             raise FileRejected(
                 "unknown_file_name",
-                f"the name does not match {spec.file_pattern.pattern} with a valid date",
+                f"the name is not {spec.file_name_format} with a valid date",
             )
         parsed = read_file(spec, path, content)
     except FileRejected as rejection:

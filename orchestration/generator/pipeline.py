@@ -1,0 +1,130 @@
+"""``generate``: build a scenario's world, write every delivery, then the truth."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from .events import Event
+from .exports import event_quirks, write_tracking
+from .landing import Landing
+from .lists import ListFile, write_lists
+from .scenarios import SCENARIOS, Plan, ScenarioError, Streams
+from .truth import LOADED, Truth, compute_truth, write_truth
+
+SOURCES = ("obec_dmc", "eef", "ops", "ovec", "msdhs", "tracking")
+DEFAULT_SPAN_DAYS = 256
+
+
+@dataclass(frozen=True)
+class GenerationSummary:
+    out_dir: Path
+    scenario: str
+    seed: int
+    start: date
+    end: date
+    cohort_size: int
+    files: dict[str, int]  # source → files written
+    rows: dict[str, int]  # source → data rows written (lists: rows, tracking: lines)
+    events: int  # distinct events recorded (junk included)
+    truth_dates: tuple[date, ...]
+    rejected_files: int
+    quarantined_rows: int
+    quirks: int
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def lines(self) -> list[str]:
+        """Human-readable lines for a CLI to print."""
+        out = [
+            f"scenario {self.scenario} (seed {self.seed}), {self.start} .. {self.end}, written to {self.out_dir}",
+            f"cohort: {self.cohort_size:,} children; events: {self.events:,}",
+        ]
+        out += [f"  {source:<9} {self.files[source]:>3} files {self.rows[source]:>10,} rows" for source in SOURCES]
+        out.append(
+            f"rejected or duplicate files: {self.rejected_files}; quarantined rows: {self.quarantined_rows:,}; quirks: {self.quirks:,}"
+        )
+        out.append("truth dates: " + ", ".join(d.isoformat() for d in self.truth_dates))
+        return out
+
+
+# --- the whole run --------------------------------------------------------------------
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    for name in (*SOURCES, "_truth"):
+        folder = out_dir / name
+        if folder.exists() and any(folder.iterdir()):
+            raise FileExistsError(f"{folder} is not empty: generate into a new or empty folder")
+
+
+def _check_consistency(truth: Truth, files: list[ListFile], events: list[Event], plan: Plan) -> None:
+    """The truth, derived by the rules, must agree with what each row and event was built to be."""
+    intended = Counter(d.rule_broken for f in files for d in f.drafts if d.rule_broken)
+    intended["duplicate_in_file"] = sum(len(f.intended_duplicates) for f in files)
+    intended.update(e.junk for e in events if e.junk)
+    got = Counter(reason for source, name, row, reason in truth.quarantine)
+    if got != intended:
+        raise ScenarioError(f"quarantine differs from construction: {dict(got)} vs {dict(intended)}")
+    if len(truth.children) != len(plan.world.children):
+        raise ScenarioError(f"cohort of {len(truth.children)}, built {len(plan.world.children)}")
+
+
+def generate(
+    out_dir: Path,
+    *,
+    children: int = 10_000,
+    seed: int = 1,
+    start: date = date(2022, 1, 17),
+    end: date | None = None,
+    scenario: str = "national",
+) -> GenerationSummary:
+    """Write a synthetic landing folder (``<out>/<source>/``) and its truth (``<out>/_truth/``).
+
+    Same arguments, same bytes. ``children`` is ignored by ``seed003``, whose cohort and
+    dates are fixed by the seed document.
+    """
+    if scenario not in SCENARIOS:
+        raise ScenarioError(f"unknown scenario {scenario!r}; choose from {sorted(SCENARIOS)}")
+    end = end or start + timedelta(days=DEFAULT_SPAN_DAYS)
+    if end < start:
+        raise ScenarioError("end is before start")
+    out_dir = Path(out_dir)
+    _check_out_dir(out_dir)
+    streams = Streams(seed)
+    plan = SCENARIOS[scenario](streams, children, start, end)
+    landing = Landing(out_dir)
+    files, row_facts, quirk_facts = write_lists(streams.rng("lists"), plan, landing, start)
+    events, export_names = write_tracking(streams.rng("tracking"), plan, landing, start, end)
+    quirk_facts += event_quirks(events, export_names)
+    truth = compute_truth(landing.files, row_facts, events, export_names, plan.report_dates, quirk_facts)
+    _check_consistency(truth, files, events, plan)
+    if plan.check:
+        plan.check(truth)
+    write_truth(truth, out_dir / "_truth")
+    return _summary(out_dir, scenario, seed, start, end, landing, truth, events)
+
+
+def _summary(out_dir: Path, scenario: str, seed: int, start: date, end: date, landing: Landing, truth: Truth, events: list[Event]) -> GenerationSummary:
+    files = Counter(f.source for f in landing.files)
+    rows = Counter()
+    for f in landing.files:
+        rows[f.source] += f.data_rows
+    return GenerationSummary(
+        out_dir=out_dir,
+        scenario=scenario,
+        seed=seed,
+        start=start,
+        end=end,
+        cohort_size=len(truth.children),
+        files={s: files.get(s, 0) for s in SOURCES},
+        rows={s: rows.get(s, 0) for s in SOURCES},
+        events=len(events),
+        truth_dates=tuple(truth.report_dates),
+        rejected_files=sum(1 for f in landing.files if f.expected_status != LOADED),
+        quarantined_rows=len(truth.quarantine),
+        quirks=len(truth.quirks),
+    )

@@ -1,0 +1,512 @@
+"""The truth: a reference implementation of docs/business-rules.md, and its files.
+
+It works on facts the generator knows about every row it wrote (which child a row
+names, the stage and place a correct reading gives, the one rule a junk row breaks)
+and on which files a correct warehouse loads. From those it derives, by the rules, the
+cohort, each child's details and status over time, the counts, and every quarantine.
+
+``expected_child_status`` and ``expected_status_summary`` read the written files back
+for any report dates, for tests.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import groupby
+from pathlib import Path
+
+import pandas as pd
+
+from .events import DECEASED, TRACKING, Event
+from .rules import agency_priority, check_digit_flag, id_type
+
+LOADED, REJECTED, DUPLICATE_FILE = "loaded", "rejected", "duplicate_file"
+
+
+@dataclass(frozen=True, slots=True)
+class FileFact:
+    source: str
+    file_name: str
+    expected_status: str  # loaded | rejected | duplicate_file
+    reason_code: str | None
+    data_rows: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListRowFact:
+    source: str
+    file_name: str
+    row_number: int
+    list_date: date
+    child_id: str | None
+    rule_broken: str | None  # a row rule other than duplicate_in_file, by construction
+    education_stage: str | None
+    province_code: str | None
+    district_code: str | None
+    province_matchable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class QuirkFact:
+    source: str
+    file_name: str
+    row_number: int
+    field: str
+    quirk: str
+    expected_handling: str
+
+
+@dataclass(frozen=True, slots=True)
+class CohortChild:
+    first_listed_on: date
+    source_agency: str
+
+
+@dataclass(frozen=True, slots=True)
+class DetailsPeriod:
+    valid_from: date
+    education_stage: str
+    province_code: str | None
+    district_code: str | None
+    province_matchable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChildOnDate:
+    child_id: str
+    status_code: int
+    education_stage: str
+    source_agency: str
+    province_code: str | None
+    province_matchable: bool
+    district_code: str | None
+
+
+@dataclass
+class Truth:
+    children: dict[str, CohortChild]
+    details: dict[str, list[DetailsPeriod]]
+    status: dict[str, list[tuple[date, int]]]
+    report_dates: list[date]
+    files: list[FileFact]
+    quarantine: list[tuple[str, str, int, str]]
+    quirks: list[QuirkFact]
+    used_event_ids: list[str] = field(default_factory=list)
+    _on_cache: dict[date, list[ChildOnDate]] = field(default_factory=dict, repr=False)
+    _starts: dict[str, tuple[list[date], list[date]]] = field(default_factory=dict, repr=False)
+
+    def on(self, day: date) -> list[ChildOnDate]:
+        """Every cohort child on ``day`` with its status and details (sorted by ID)."""
+        if day not in self._on_cache:
+            self._on_cache[day] = self._compute_on(day)
+        return self._on_cache[day]
+
+    def _period_starts(self, child_id: str) -> tuple[list[date], list[date]]:
+        if child_id not in self._starts:
+            self._starts[child_id] = (
+                [p.valid_from for p in self.details[child_id]],
+                [d for d, _ in self.status[child_id]],
+            )
+        return self._starts[child_id]
+
+    def _compute_on(self, day: date) -> list[ChildOnDate]:
+        result = []
+        for child_id, child in sorted(self.children.items()):
+            if child.first_listed_on > day:
+                continue
+            detail_starts, status_starts = self._period_starts(child_id)
+            details = self.details[child_id][bisect.bisect_right(detail_starts, day) - 1]
+            status = self.status[child_id][bisect.bisect_right(status_starts, day) - 1][1]
+            result.append(
+                ChildOnDate(
+                    child_id,
+                    status,
+                    details.education_stage,
+                    child.source_agency,
+                    details.province_code,
+                    details.province_matchable,
+                    details.district_code,
+                )
+            )
+        return result
+
+    def status_by_child(self, day: date) -> dict[str, int]:
+        return {c.child_id: c.status_code for c in self.on(day)}
+
+    def counts(self, day: date) -> Counter[tuple[int, str, str]]:
+        return Counter((c.status_code, c.education_stage, c.source_agency) for c in self.on(day))
+
+
+# --- the rules ----------------------------------------------------------------------
+
+
+def _check_duplicate_files(files: Sequence[FileFact]) -> None:
+    """Rule 1: a file whose bytes were seen before (in name order) is a duplicate."""
+    seen: set[str] = set()
+    for fact in sorted(files, key=lambda f: (f.source, f.file_name)):
+        is_duplicate = fact.sha256 in seen
+        if is_duplicate != (fact.expected_status == DUPLICATE_FILE):
+            raise AssertionError(f"{fact.source}/{fact.file_name}: duplicate_file expectation is wrong")
+        seen.add(fact.sha256)
+
+
+def _used_rows(rows: Iterable[ListRowFact], loaded: set[tuple[str, str]], quarantine: list) -> list[ListRowFact]:
+    """Rows that pass every row rule; the others go to quarantine (first occurrence wins)."""
+    used = []
+    named: set[tuple[str, str, str]] = set()
+    for row in sorted(rows, key=lambda r: (r.source, r.file_name, r.row_number)):
+        if (row.source, row.file_name) not in loaded:
+            continue
+        if row.rule_broken:
+            quarantine.append((row.source, row.file_name, row.row_number, row.rule_broken))
+            continue
+        key = (row.source, row.file_name, row.child_id)
+        if key in named:
+            quarantine.append((row.source, row.file_name, row.row_number, "duplicate_in_file"))
+            continue
+        named.add(key)
+        used.append(row)
+    return used
+
+
+def _cohort(used: list[ListRowFact]) -> tuple[dict[str, CohortChild], dict[str, list[DetailsPeriod]]]:
+    priority = agency_priority()
+    by_child: dict[str, list[ListRowFact]] = defaultdict(list)
+    for row in used:
+        by_child[row.child_id].append(row)
+    children, details = {}, {}
+    for child_id, child_rows in by_child.items():
+        # Same date: agency priority, then the lower row number.
+        child_rows.sort(key=lambda r: (r.list_date, priority[r.source], r.row_number))
+        first = child_rows[0]
+        children[child_id] = CohortChild(first.list_date, first.source)
+        periods: list[DetailsPeriod] = []
+        for list_date, on_date in groupby(child_rows, key=lambda r: r.list_date):
+            row = next(on_date)
+            period = DetailsPeriod(list_date, row.education_stage, row.province_code, row.district_code, row.province_matchable)
+            if not periods or (period.education_stage, period.province_code, period.district_code, period.province_matchable) != (
+                periods[-1].education_stage,
+                periods[-1].province_code,
+                periods[-1].district_code,
+                periods[-1].province_matchable,
+            ):
+                periods.append(period)
+        details[child_id] = periods
+    return children, details
+
+
+def _status_intervals(first_listed_on: date, events: list[Event]) -> list[tuple[date, int]]:
+    """Status from the first list date; changes only on days with events (Thailand dates)."""
+    intervals = [(first_listed_on, TRACKING)]
+    dead = False
+    latest = TRACKING
+    ordered = sorted(events, key=lambda e: (e.recorded_at, e.event_id))
+    for day, on_day in groupby(ordered, key=lambda e: e.recorded_on):
+        for event in on_day:
+            dead = dead or event.status == DECEASED
+            latest = event.status
+        status = DECEASED if dead else latest
+        if day == first_listed_on:
+            intervals[0] = (day, status)
+        elif status != intervals[-1][1]:
+            intervals.append((day, status))
+    return intervals
+
+
+def compute_truth(
+    files: Sequence[FileFact],
+    rows: Iterable[ListRowFact],
+    events: Sequence[Event],
+    export_files: Sequence[str],
+    report_dates: Sequence[date],
+    quirks: Sequence[QuirkFact],
+) -> Truth:
+    _check_duplicate_files(files)
+    loaded = {(f.source, f.file_name) for f in files if f.expected_status == LOADED}
+    quarantine: list[tuple[str, str, int, str]] = []
+    used_rows = _used_rows(rows, loaded, quarantine)
+    children, details = _cohort(used_rows)
+
+    events_by_child: dict[str, list[Event]] = defaultdict(list)
+    used_event_ids = []
+    for event in events:
+        copies = [(export_files[i], line) for i, line in zip(event.exports, event.lines) if ("tracking", export_files[i]) in loaded]
+        if not copies:
+            continue
+        child = children.get(event.child_id)
+        reason = None
+        if child is None:
+            reason = "event_unknown_child"
+        elif event.recorded_on < child.first_listed_on:
+            reason = "event_before_listing"
+        if reason:
+            quarantine.extend(("tracking", name, line, reason) for name, line in copies)
+            continue
+        events_by_child[event.child_id].append(event)
+        used_event_ids.append(event.event_id)
+
+    status = {cid: _status_intervals(c.first_listed_on, events_by_child.get(cid, [])) for cid, c in children.items()}
+    loaded_quirks = [q for q in quirks if (q.source, q.file_name) in loaded]
+    return Truth(children, details, status, sorted(report_dates), list(files), sorted(quarantine), loaded_quirks, used_event_ids)
+
+
+# --- writing ------------------------------------------------------------------------
+
+
+def _bool(value: bool | None) -> str:
+    return "" if value is None else ("true" if value else "false")
+
+
+def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row])
+            count += 1
+    return count
+
+
+def _summary_rows(truth: Truth):
+    for day in truth.report_dates:
+        for (status, stage, agency), n in sorted(truth.counts(day).items()):
+            yield day.isoformat(), status, stage, agency, n
+
+
+def _cohort_rows(truth: Truth):
+    for day in truth.report_dates:
+        counts = Counter(c.source_agency for c in truth.on(day))
+        for agency in sorted(counts, key=lambda a: agency_priority()[a]):
+            yield day.isoformat(), agency, counts[agency]
+
+
+def transition_counts(truth: Truth, dates: Sequence[date]) -> Counter[tuple]:
+    counts: Counter[tuple] = Counter()
+    for before, after in zip(dates, dates[1:]):
+        previous = truth.status_by_child(before)
+        for child in truth.on(after):
+            counts[(before, after, previous.get(child.child_id), child.status_code, child.education_stage, child.source_agency)] += 1
+    return counts
+
+
+def _transition_rows(truth: Truth):
+    counts = transition_counts(truth, truth.report_dates)
+    for key in sorted(counts, key=lambda k: (k[0], k[1], k[2] or 0, k[3], k[4], k[5])):
+        before, after, from_status, to_status, stage, agency = key
+        yield before.isoformat(), after.isoformat(), from_status, to_status, stage, agency, counts[key]
+
+
+def write_truth(truth: Truth, truth_dir: Path) -> None:
+    truth_dir.mkdir(parents=True, exist_ok=True)
+    ids = sorted(truth.children)
+    _write_csv(
+        truth_dir / "children.csv",
+        ("child_id", "id_type", "has_valid_check_digit", "first_listed_on", "source_agency"),
+        (
+            (cid, id_type(cid), _bool(check_digit_flag(cid)), truth.children[cid].first_listed_on.isoformat(), truth.children[cid].source_agency)
+            for cid in ids
+        ),
+    )
+    _write_csv(
+        truth_dir / "child_details.csv",
+        ("child_id", "valid_from", "education_stage", "province_code", "district_code", "province_matchable"),
+        (
+            (cid, p.valid_from.isoformat(), p.education_stage, p.province_code, p.district_code, _bool(p.province_matchable))
+            for cid in ids
+            for p in truth.details[cid]
+        ),
+    )
+    _write_csv(
+        truth_dir / "child_status.csv",
+        ("child_id", "valid_from", "status_code"),
+        ((cid, day.isoformat(), status) for cid in ids for day, status in truth.status[cid]),
+    )
+    _write_csv(truth_dir / "truth_dates.csv", ("report_date",), ((d.isoformat(),) for d in truth.report_dates))
+    _write_csv(
+        truth_dir / "status_counts.csv",
+        ("report_date", "status_code", "education_stage", "source_agency", "children"),
+        _summary_rows(truth),
+    )
+    _write_csv(truth_dir / "cohort_by_agency.csv", ("report_date", "source_agency", "children"), _cohort_rows(truth))
+    _write_csv(
+        truth_dir / "transitions.csv",
+        ("from_report_date", "to_report_date", "from_status_code", "to_status_code", "education_stage", "source_agency", "children"),
+        _transition_rows(truth),
+    )
+    _write_csv(
+        truth_dir / "files.csv",
+        ("source", "file_name", "expected_status", "reason_code", "data_rows"),
+        (
+            (f.source, f.file_name, f.expected_status, f.reason_code, f.data_rows)
+            for f in sorted(truth.files, key=lambda f: (f.source, f.file_name))
+        ),
+    )
+    _write_csv(truth_dir / "quarantine.csv", ("source", "file_name", "row_number", "reason_code"), truth.quarantine)
+    _write_csv(
+        truth_dir / "quirks.csv",
+        ("source", "file_name", "row_number", "field", "quirk", "expected_handling"),
+        (
+            (q.source, q.file_name, q.row_number, q.field, q.quirk, q.expected_handling)
+            for q in sorted(truth.quirks, key=lambda q: (q.source, q.file_name, q.row_number, q.field, q.quirk))
+        ),
+    )
+    (truth_dir / "README.md").write_text(TRUTH_README, encoding="utf-8")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- reading (for tests) ------------------------------------------------------------
+
+
+def _read(truth_dir: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(Path(truth_dir) / name, dtype=str, keep_default_na=False)
+
+
+def _as_dates(report_dates: Iterable[date | str]) -> list[date]:
+    return sorted({d if isinstance(d, date) else date.fromisoformat(str(d)) for d in report_dates})
+
+
+def _latest_on(frame: pd.DataFrame, day: str) -> pd.DataFrame:
+    """Each child's row in effect on ``day`` (rows sorted by child_id, valid_from)."""
+    return frame[frame["valid_from"] <= day].groupby("child_id", sort=False).tail(1)
+
+
+def expected_child_status(truth_dir: Path, report_dates: Iterable[date | str]) -> pd.DataFrame:
+    """One row per cohort child per report date, from the truth's interval files.
+
+    ``province_code``/``district_code`` are the true codes; where ``province_matchable``
+    is false the delivered province was misspelt, so the warehouse reports null for both.
+    """
+    children = _read(truth_dir, "children.csv")
+    details = _read(truth_dir, "child_details.csv").sort_values(["child_id", "valid_from"], kind="stable")
+    status = _read(truth_dir, "child_status.csv").sort_values(["child_id", "valid_from"], kind="stable")
+    frames = []
+    for day in _as_dates(report_dates):
+        key = day.isoformat()
+        cohort = children[children["first_listed_on"] <= key][["child_id", "source_agency"]]
+        merged = cohort.merge(_latest_on(status, key)[["child_id", "status_code"]], on="child_id", how="left")
+        merged = merged.merge(
+            _latest_on(details, key)[["child_id", "education_stage", "province_code", "province_matchable", "district_code"]],
+            on="child_id",
+            how="left",
+        )
+        merged.insert(1, "report_date", day)
+        frames.append(merged)
+    columns = ["child_id", "report_date", "status_code", "education_stage", "source_agency", "province_code", "province_matchable", "district_code"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    result = pd.concat(frames, ignore_index=True)[columns]
+    result["status_code"] = result["status_code"].astype(int)
+    result["province_matchable"] = result["province_matchable"] == "true"
+    for column in ("province_code", "district_code"):
+        result[column] = result[column].where(result[column] != "", None)
+    return result.sort_values(["report_date", "child_id"], kind="stable").reset_index(drop=True)
+
+
+def expected_status_summary(truth_dir: Path, report_dates: Iterable[date | str]) -> pd.DataFrame:
+    """Children by report date, status, stage and agency (non-zero cells only)."""
+    detail = expected_child_status(truth_dir, report_dates)
+    keys = ["report_date", "status_code", "education_stage", "source_agency"]
+    summary = detail.groupby(keys, sort=True).size().reset_index(name="children")
+    return summary.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def expected_transitions(truth_dir: Path, report_dates: Iterable[date | str]) -> pd.DataFrame:
+    """Moves between consecutive report dates; ``from_status_code`` is null for newcomers."""
+    dates = _as_dates(report_dates)
+    detail = expected_child_status(truth_dir, dates)
+    frames = []
+    for before, after in zip(dates, dates[1:]):
+        old = detail[detail["report_date"] == before][["child_id", "status_code"]].rename(columns={"status_code": "from_status_code"})
+        new = detail[detail["report_date"] == after]
+        pairs = new.merge(old, on="child_id", how="left")
+        pairs["from_report_date"], pairs["to_report_date"] = before, after
+        frames.append(pairs)
+    keys = ["from_report_date", "to_report_date", "from_status_code", "status_code", "education_stage", "source_agency"]
+    if not frames:
+        return pd.DataFrame(columns=[*keys[:3], "to_status_code", *keys[4:], "children"])
+    moves = pd.concat(frames, ignore_index=True)
+    moves["from_status_code"] = moves["from_status_code"].astype("Int64")
+    result = moves.groupby(keys, dropna=False, sort=True).size().reset_index(name="children")
+    return result.rename(columns={"status_code": "to_status_code"})
+
+
+TRUTH_README = """\
+# `_truth/`: what the generator knows to be true
+
+Written by `orchestration.generator` next to the landing folders. Everything here is
+computed by `orchestration/generator/truth.py`, an independent Python reading of
+`docs/business-rules.md`, from what a correct warehouse can load: rows of rejected
+or duplicate files are not in it. CSV, UTF-8, header row, ISO dates, empty cell = null,
+booleans `true`/`false`.
+
+## `children.csv`: one row per cohort child
+`child_id` (normalised: 13 digits or `G` + 12 digits), `id_type` (`citizen` | `gcode`),
+`has_valid_check_digit` (`true`/`false`; empty for G-codes; a wrong check digit is flagged
+and the child still counts), `first_listed_on` (earliest list date of a used row),
+`source_agency` (agency of the first list; same date: agency priority).
+
+## `child_details.csv`: details periods
+`child_id, valid_from, education_stage, province_code, district_code, province_matchable`.
+A row per change of details, from the list row in effect on `valid_from` (latest list date;
+same date: agency priority, then lower row number). Details hold until the next row.
+`province_code`/`district_code` are the true codes. `province_matchable = false` means the
+delivered province text was misspelt: the warehouse reports a null province (and so a null
+district, matched within the province) for that period until a fuzzy matcher recovers it.
+`district_code` is empty for OVEC rows (OVEC gives no district).
+
+## `child_status.csv`: status periods
+`child_id, valid_from, status_code`: status (1-5) from `valid_from` (a Thailand date) until
+the next row. The first row is on `first_listed_on` (4 when no event by the end of that day).
+Status 5 is final: events recorded after a death do not change it.
+
+## `truth_dates.csv`
+`report_date`: dates with precomputed counts: each month end between the start and end
+dates, the end date, and for scenario `seed003` 2022-05-31 and 2022-07-27.
+
+## `status_counts.csv`
+`report_date, status_code, education_stage, source_agency, children`: non-zero cells only;
+the sum per date is the cohort on that date.
+
+## `cohort_by_agency.csv`
+`report_date, source_agency, children`.
+
+## `transitions.csv`
+`from_report_date, to_report_date, from_status_code, to_status_code, education_stage,
+source_agency, children` between consecutive truth dates, every child counted on the later
+date (staying put included); `from_status_code` empty for children new to the cohort in
+between; stage is the stage on the later date.
+
+## `files.csv`: every file written under the landing folders
+`source, file_name, expected_status` (`loaded` | `rejected` | `duplicate_file`),
+`reason_code` (the file rule for rejected files, `duplicate_file` for duplicates),
+`data_rows` (rows in the file as the warehouse counts them: no title, header or blank rows;
+a truncated last line counts as a row).
+
+## `quarantine.csv`
+`source, file_name, row_number, reason_code`: every row of a loaded file the warehouse must
+quarantine. Row numbers as a person sees them: CSV line (header = line 1), Excel row
+(EEF data from row 4, MSDHS from row 2), JSONL line. Junk tracking events appear in exactly
+one export each, so their quarantine row is unambiguous.
+
+## `quirks.csv`
+`source, file_name, row_number, field, quirk, expected_handling`: repairable quirks in used
+rows of loaded files (the row must still count correctly). `field` is the raw column name
+(`orchestration.raw.contract`); header-level quirks use the header row number.
+Quirks: `id_dashes`, `id_spaces`, `id_whitespace`, `id_apostrophe`, `id_excel_number`
+(normalised); `bad_check_digit` (flagged); `thai_digits` (parsed); `era_ce_in_be_field`,
+`era_be_in_ce_field` (era_repaired); `province_alias`, `province_prefix`, `district_prefix`,
+`subdistrict_prefix` (matched); `province_misspelt` (unmatched_kept); `name_spacing`
+(normalised); `html_fragment` (kept_as_text); `header_whitespace` (trimmed);
+`extra_column` (ignored).
+"""

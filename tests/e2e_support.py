@@ -1,0 +1,89 @@
+"""Helpers for the end-to-end tests: a finished run, queries against its outputs, and
+reading the tables of a published bulletin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class FinishedRun:
+    landing: Path
+    out: Path
+
+    @property
+    def truth(self) -> Path:
+        return self.landing / "_truth"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.out / "warehouse.duckdb"
+
+    def query(self, sql: str, params: list | None = None, *, database: Path | None = None) -> list[tuple]:
+        with duckdb.connect(str(database or self.warehouse), read_only=True) as connection:
+            return connection.execute(sql, params or []).fetchall()
+
+    def frame(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        with duckdb.connect(str(self.warehouse), read_only=True) as connection:
+            return connection.execute(sql, params or []).df()
+
+    def truth_csv(self, name: str) -> pd.DataFrame:
+        return pd.read_csv(self.truth / name, dtype=str, keep_default_na=False)
+
+
+class _Tables(HTMLParser):
+    """Collects the text of every cell of every table with an id, row by row, and the
+    text of any element with an id."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.texts: dict[str, str] = {}
+        self._table: str | None = None
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._open_ids: list[tuple[str, str]] = []  # (tag, id) of elements being read
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "table" and "id" in attributes:
+            self._table = attributes["id"]
+            self.tables[self._table] = []
+        elif tag == "tr" and self._table:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+        if "id" in attributes and tag != "table":
+            self._open_ids.append((tag, attributes["id"]))
+            self.texts[attributes["id"]] = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None and self._table:
+            self.tables[self._table].append(self._row)
+            self._row = None
+        elif tag == "table":
+            self._table = None
+        if self._open_ids and self._open_ids[-1][0] == tag:
+            self._open_ids.pop()
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+        for _, element_id in self._open_ids:
+            self.texts[element_id] += data
+
+
+def read_bulletin(path: Path) -> _Tables:
+    parser = _Tables()
+    parser.feed(path.read_text(encoding="utf-8"))
+    for key, text in parser.texts.items():
+        parser.texts[key] = " ".join(text.split())
+    return parser

@@ -1,0 +1,196 @@
+"""The whole flow on a generated national landing set (all five agencies and tracking,
+every quirk of the contract): the real Dagster + dbt + DuckDB run must find exactly
+what the generator knows to be true — per child, per count, per quarantined row and
+per file — publish only marts to analysts, change nothing when run again, and stop
+publication when a blocking quality check fails."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from orchestration.generator import expected_child_status, expected_status_summary, expected_transitions, generate
+from orchestration.paths import EXPECTATIONS_DIR, PROJECT_ROOT
+from orchestration.runner import run_warehouse
+from tests.e2e_support import FinishedRun, read_bulletin
+
+CHILDREN = 2_500
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory) -> FinishedRun:
+    root = tmp_path_factory.mktemp("national")
+    generate(root / "landing", scenario="national", children=CHILDREN, seed=11)
+    run = FinishedRun(root / "landing", root / "out")
+    outcome = run_warehouse(run.landing, run.out, _truth_dates(run))
+    assert outcome.ok, outcome.reason
+    return run
+
+
+def _truth_dates(run: FinishedRun) -> list[date]:
+    return [date.fromisoformat(d) for d in run.truth_csv("truth_dates.csv")["report_date"]]
+
+
+def test_status_counts_equal_the_truth_on_every_report_date(national):
+    dates = _truth_dates(national)
+    expected = expected_status_summary(national.truth, dates)
+    actual = national.frame(
+        """
+        select report_date, status_code, education_stage, source_agency, cast(sum(children) as bigint) as children
+        from marts.status_summary group by all order by all
+        """
+    )
+    assert len(dates) >= 2
+    pd.testing.assert_frame_equal(
+        actual.astype(str).reset_index(drop=True), expected.astype(str).reset_index(drop=True), check_dtype=False
+    )
+
+
+def test_every_child_on_every_report_date_equals_the_truth(national):
+    dates = _truth_dates(national)
+    expected = expected_child_status(national.truth, dates)
+    actual = national.frame(
+        """
+        select c.child_id, f.report_date, f.status_code, f.education_stage, f.source_agency,
+               f.province_code, f.district_code
+        from marts.fct_child_status f join intermediate.int_cohort_children c using (child_key)
+        """
+    )
+    actual["report_date"] = actual["report_date"].dt.date
+    merged = expected.merge(actual, on=["child_id", "report_date"], how="outer", suffixes=("_true", ""), indicator=True)
+    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"].head()
+    for column in ("status_code", "education_stage", "source_agency"):
+        wrong = merged[merged[f"{column}_true"].astype(str) != merged[column].astype(str)]
+        assert wrong.empty, wrong.head()
+    matchable = merged[merged["province_matchable"]]
+    for column in ("province_code", "district_code"):
+        wrong = matchable[matchable[f"{column}_true"].fillna("") != matchable[column].fillna("")]
+        assert wrong.empty, wrong[["child_id", "report_date", f"{column}_true", column]].head()
+    unmatched = merged[~merged["province_matchable"]]
+    assert len(unmatched) > 0 and unmatched["province_code"].isna().all()
+
+
+def test_transitions_equal_the_truth(national):
+    dates = _truth_dates(national)
+    expected = expected_transitions(national.truth, dates)
+    actual = national.frame(
+        """
+        select from_report_date, to_report_date, from_status_code, to_status_code,
+               education_stage, source_agency, cast(sum(children) as bigint) as children
+        from marts.status_transitions group by all
+        """
+    )
+    keys = ["from_report_date", "to_report_date", "from_status_code", "to_status_code", "education_stage", "source_agency"]
+    normalise = lambda frame: frame[[*keys, "children"]].astype(str).replace({"<NA>": "", "nan": "", "None": ""}).sort_values(keys).reset_index(drop=True)  # noqa: E731
+    pd.testing.assert_frame_equal(normalise(actual), normalise(expected))
+
+
+def test_every_file_has_the_expected_outcome(national):
+    expected = national.truth_csv("files.csv")
+    actual = national.frame("select source, file_name, load_status, reason_code, data_rows from raw.load_manifest")
+    actual["file_name"] = actual["file_name"].str.split("/").str[-1]
+    expected["file_name"] = expected["file_name"].str.split("/").str[-1]
+    merged = expected.merge(actual, on=["source", "file_name"], how="outer", indicator=True)
+    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"]
+    assert (merged["expected_status"] == merged["load_status"]).all(), merged[merged["expected_status"] != merged["load_status"]]
+    assert (merged["reason_code_x"] == merged["reason_code_y"].fillna("")).all()
+    loaded = merged[merged["load_status"] == "loaded"]
+    assert (loaded["data_rows_x"].astype(int) == loaded["data_rows_y"].astype(int)).all()
+    assert {"duplicate_file", "no_rows", "truncated_file", "wrong_encoding", "unknown_file_name"} <= set(merged["reason_code_y"].dropna())
+
+
+def test_every_quarantined_row_is_the_expected_one_with_its_reason(national):
+    expected = national.truth_csv("quarantine.csv")
+    expected["file_name"] = expected["file_name"].str.split("/").str[-1]
+    actual = national.frame("select source, file_name, row_number, reason_code from intermediate.int_quarantined_rows")
+    actual["file_name"] = actual["file_name"].str.split("/").str[-1]
+    key = lambda frame: set(map(tuple, frame[["source", "file_name", "row_number", "reason_code"]].astype(str).values))  # noqa: E731
+    assert key(actual) == key(expected)
+    assert {"missing_id", "malformed_id", "impossible_date", "age_out_of_range", "unparseable_date", "unknown_grade",
+            "duplicate_in_file", "event_unknown_child", "event_before_listing"} <= set(actual["reason_code"])
+
+
+def test_rows_reconcile_per_file(national):
+    mismatched = national.query(
+        "select file_name from marts.fct_file_loads where load_status = 'loaded' and rows_in <> rows_used + rows_quarantined"
+    )
+    assert mismatched == []
+    (raw_rows,) = national.query(
+        "select (select count(*) from raw.obec_dmc__dropouts) + (select count(*) from raw.eef__out_of_school_children)"
+        " + (select count(*) from raw.ops__students) + (select count(*) from raw.ovec__dropouts)"
+        " + (select count(*) from raw.msdhs__disabled_children) + (select count(*) from raw.tracking__events)"
+    )[0]
+    (used, quarantined) = national.query("select sum(rows_used), sum(rows_quarantined) from marts.fct_file_loads")[0]
+    assert raw_rows == used + quarantined
+
+
+def test_the_analysts_copy_holds_marts_only_and_no_personal_data(national):
+    analytics = national.out / "analytics.duckdb"
+    tables = national.query(
+        "select table_schema, table_name, column_name, data_type from information_schema.columns", database=analytics
+    )
+    assert {schema for schema, *_ in tables} == {"marts"}
+    columns = {column for _, _, column, _ in tables}
+    assert not columns & {"child_id", "citizen_id", "citizen_id_raw", "first_name", "last_name", "birth_date", "name_prefix"}
+    identifiers = set(national.truth_csv("children.csv")["child_id"])
+    for _, table, column, data_type in tables:
+        if data_type == "VARCHAR":
+            values = {v for (v,) in national.query(f'select distinct "{column}" from marts.{table}', database=analytics)}
+            assert not values & identifiers, f"marts.{table}.{column} holds child identifiers"
+
+
+def test_bulletins_are_published_for_every_report_date_with_the_mart_figures(national):
+    dates = _truth_dates(national)
+    index = (national.out / "bulletins" / "index.html").read_text(encoding="utf-8")
+    for report_date in dates:
+        assert f"{report_date.isoformat()}/national.html" in index
+    last = dates[-1]
+    bulletin = read_bulletin(national.out / "bulletins" / last.isoformat() / "national.html")
+    counts = dict(national.query(
+        "select status_code, sum(children) from marts.status_summary where report_date = ? group by 1", [last]
+    ))
+    for row in bulletin.tables["status-table"][2:7]:
+        status = int(row[0].split(".")[0])
+        assert row[3] == f"{counts.get(status, 0):,}"
+    assert bulletin.texts["cohort-total"] == f"{sum(counts.values()):,} คน"
+
+
+def test_running_again_changes_nothing(national):
+    before_manifest = national.query("select file_name, file_sha256, load_status, loaded_at from raw.load_manifest order by 1")
+    before_summary = national.query("select * from marts.status_summary order by all")
+    outcome = run_warehouse(national.landing, national.out, _truth_dates(national))
+    assert outcome.ok, outcome.reason
+    assert national.query("select file_name, file_sha256, load_status, loaded_at from raw.load_manifest order by 1") == before_manifest
+    assert national.query("select * from marts.status_summary order by all") == before_summary
+
+
+def test_a_failed_blocking_check_stops_publication(national, tmp_path):
+    suites = tmp_path / "expectations"
+    shutil.copytree(EXPECTATIONS_DIR, suites)
+    reconciliation = json.loads((suites / "cohort_reconciliation.json").read_text(encoding="utf-8"))
+    # A cohort of a billion children: impossible, so the blocking suite must fail.
+    reconciliation["expectations"].append(
+        {"type": "expect_column_values_to_be_between", "kwargs": {"column": "cohort_children", "min_value": 1_000_000_000}}
+    )
+    (suites / "cohort_reconciliation.json").write_text(json.dumps(reconciliation), encoding="utf-8")
+    out = tmp_path / "out"
+    environment = {**os.environ, "BACKTOSCHOOL_EXPECTATIONS_DIR": str(suites)}
+    process = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "run", "--landing", str(national.landing), "--out", str(out),
+         "--report-date", "2022-03-31"],
+        cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True, timeout=600,
+    )
+    assert process.returncode == 1, process.stdout + process.stderr
+    assert "blocking quality check gx_cohort_reconciliation on marts/status_summary failed" in process.stdout
+    assert not (out / "analytics.duckdb").exists()
+    assert not (out / "bulletins").exists()
+    report = (out / "quality" / "index.html").read_text(encoding="utf-8")
+    assert 'data-suite="cohort_reconciliation"' in report and "ไม่ผ่าน" in report

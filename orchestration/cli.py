@@ -79,8 +79,33 @@ def _demo(args: argparse.Namespace) -> int:
     outcome = run_warehouse(landing, out / "output", truth_dates)
     code = _report(outcome)
     if code == 0:
-        console.print(f"\nThe generator's truth for checking the figures: {landing / '_truth'}")
+        _compare_with_truth(landing / "_truth", out / "output" / "warehouse.duckdb", truth_dates)
     return code
+
+
+def _compare_with_truth(truth_dir: Path, warehouse: Path, report_dates: list[date]) -> None:
+    """The demo checks its own figures: status_summary against the generator's truth."""
+    from orchestration.generator import expected_status_summary
+    from orchestration.warehouse import connect
+
+    keys = ["report_date", "status_code", "education_stage", "source_agency"]
+    expected = expected_status_summary(truth_dir, report_dates).set_index(keys)["children"]
+    with connect(warehouse, read_only=True) as connection:
+        actual = connection.execute(
+            "select report_date, status_code, education_stage, source_agency, cast(sum(children) as bigint) as children"
+            " from marts.status_summary group by all"
+        ).df()
+    actual["report_date"] = actual["report_date"].dt.date
+    actual = actual.set_index(keys)["children"]
+    differences = expected.sub(actual, fill_value=0)
+    wrong = differences[differences != 0]
+    if wrong.empty:
+        console.print(
+            f"[green]Checked against the generator's truth ({truth_dir}): all {len(expected):,} cells of "
+            f"status × stage × agency on {len(report_dates)} report dates match.[/green]"
+        )
+    else:
+        console.print(f"[red]{len(wrong)} cells differ from the generator's truth ({truth_dir}).[/red]")
 
 
 def _report(outcome: RunOutcome) -> int:

@@ -40,7 +40,10 @@ class ProgressHandler(logging.Handler):
         event = meta.get("dagster_event")
         if event is None:
             message = meta.get("orig_message", record.getMessage())
-            if record.levelno >= logging.WARNING:
+            if message.startswith("Dependencies for step"):
+                step = message.split()[3].rstrip(":")
+                self.console.print(f"[yellow]-[/yellow] {step} not run: a step it depends on failed", highlight=False)
+            elif record.levelno >= logging.WARNING:
                 self.console.print(f"    [yellow]![/yellow] {message}", highlight=False)
             elif self.show_info and meta.get("step_key"):
                 self.console.print(f"    {message}", highlight=False, style="dim")

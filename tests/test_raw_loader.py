@@ -14,7 +14,7 @@ import xlsxwriter
 from orchestration.raw.contract import EEF, OBEC_DMC, OPS, SOURCES, TRACKING
 from orchestration.raw.loader import ensure_raw_tables, load_source
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "extract-contract" / "samples"
+SAMPLES = Path(__file__).resolve().parent / "fixtures" / "contract_samples"
 DMC_HEADER = ",".join(f'"{name}"' for name, _ in OBEC_DMC.columns)
 DMC_ROW = '"1181590830161","นาย","ภัคชนน","ถมปัด","ช","10/04/2548","ม.4","1010720001","โรงเรียนบ้านโนนแดง","มหาสารคาม","บรบือ","โนนแดง","ฐานะยากจน","04/03/2564"'
 OPS_HEADER = "|".join(name for name, _ in OPS.columns)

@@ -33,7 +33,8 @@ allotted as (
 
 select
     * except (share_total, floor_hundredths, remainder, hundredths_missing, remainder_rank),
-    cast(floor_hundredths + case when remainder_rank <= hundredths_missing then 1 else 0 end as decimal(7, 0))
-        / 100 as share_pct
+    -- exact decimals: a sum of doubles can miss 100 by a rounding error
+    cast((floor_hundredths + case when remainder_rank <= hundredths_missing then 1 else 0 end) / 100.0
+        as decimal(5, 2)) as share_pct
 from allotted
 {%- endmacro %}

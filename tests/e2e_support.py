@@ -81,6 +81,33 @@ class _Tables(HTMLParser):
             self.texts[element_id] += data
 
 
+def assert_children_match_truth(run: FinishedRun, report_dates, place_columns=("province_code",)) -> None:
+    """Every cohort child on every report date has the truth's status, stage and agency;
+    its place codes too wherever the delivered province could be matched (a misspelt one
+    is kept with a null code)."""
+    from orchestration.generator import expected_child_status
+
+    expected = expected_child_status(run.truth, report_dates)
+    actual = run.frame(
+        f"""
+        select c.child_id, f.report_date, f.status_code, f.education_stage, f.source_agency,
+               {", ".join(f"f.{column}" for column in place_columns)}
+        from marts.fct_child_status f join intermediate.int_cohort_children c using (child_key)
+        """
+    )
+    actual["report_date"] = actual["report_date"].dt.date
+    merged = expected.merge(actual, on=["child_id", "report_date"], how="outer", suffixes=("_true", ""), indicator=True)
+    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"].head()
+    for column in ("status_code", "education_stage", "source_agency"):
+        wrong = merged[merged[f"{column}_true"].astype(str) != merged[column].astype(str)]
+        assert wrong.empty, wrong.head()
+    matchable = merged[merged["province_matchable"]]
+    for column in place_columns:
+        wrong = matchable[matchable[f"{column}_true"].fillna("") != matchable[column].fillna("")]
+        assert wrong.empty, wrong[["child_id", "report_date", f"{column}_true", column]].head()
+    assert merged.loc[~merged["province_matchable"], "province_code"].isna().all()
+
+
 def read_bulletin(path: Path) -> _Tables:
     parser = _Tables()
     parser.feed(path.read_text(encoding="utf-8"))

@@ -11,9 +11,9 @@ from datetime import date
 
 import pytest
 
-from orchestration.generator import expected_child_status, generate
+from orchestration.generator import generate
 from orchestration.runner import run_warehouse
-from tests.e2e_support import FinishedRun, read_bulletin
+from tests.e2e_support import FinishedRun, assert_children_match_truth, read_bulletin
 
 MAY_31, JUL_27 = date(2022, 5, 31), date(2022, 7, 27)
 
@@ -103,23 +103,7 @@ def test_transitions_between_the_two_report_dates(seed003):
 
 
 def test_every_child_has_the_status_the_generator_knows(seed003):
-    expected = expected_child_status(seed003.truth, [MAY_31, JUL_27])
-    actual = seed003.frame(
-        """
-        select c.child_id, f.report_date, f.status_code, f.education_stage, f.source_agency, f.province_code
-        from marts.fct_child_status f
-        join intermediate.int_cohort_children c using (child_key)
-        """
-    )
-    actual["report_date"] = actual["report_date"].dt.date
-    merged = expected.merge(actual, on=["child_id", "report_date"], how="outer", suffixes=("_true", ""), indicator=True)
-    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"].head()
-    for column in ("status_code", "education_stage", "source_agency"):
-        mismatched = merged[merged[f"{column}_true"].astype(str) != merged[column].astype(str)]
-        assert mismatched.empty, mismatched.head()
-    matchable = merged[merged["province_matchable"].astype(str).str.lower() == "true"]
-    assert (matchable["province_code_true"].astype(str) == matchable["province_code"].astype(str)).all()
-    assert merged.loc[merged["province_matchable"].astype(str).str.lower() != "true", "province_code"].isna().all()
+    assert_children_match_truth(seed003, [MAY_31, JUL_27])
 
 
 def test_the_bulletin_prints_the_published_tables(seed003):

@@ -57,16 +57,6 @@ def iso_date(day: date, *, year: int | None = None) -> str:
     return f"{day.year if year is None else year:04d}-{day.month:02d}-{day.day:02d}"
 
 
-def be_compact(day: date) -> str:
-    """``25650117``: the B.E. date in DMC and OPS file names."""
-    return f"{be_year(day)}{day.month:02d}{day.day:02d}"
-
-
-def be_iso(day: date) -> str:
-    """``2565-01-17``: the B.E. date in MSDHS file names."""
-    return f"{be_year(day)}-{day.month:02d}-{day.day:02d}"
-
-
 def age_on(birth: date, on: date) -> int:
     """Whole years completed on ``on`` (the birthday counts on the day itself)."""
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))

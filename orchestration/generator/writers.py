@@ -43,19 +43,7 @@ CSV_FORMATS = {
 
 def file_name(source: str, day: date) -> str:
     """The contract's file name for a list (or export) dated ``day``."""
-    if source == "obec_dmc":
-        return f"DMC_DROPOUT_{thai_dates.be_compact(day)}.csv"
-    if source == "eef":
-        return f"EEF_OOSC_{thai_dates.iso_date(day)}.xlsx"
-    if source == "ops":
-        return f"OPS_{thai_dates.be_compact(day)}.csv"
-    if source == "ovec":
-        return f"ovec_dropout_{thai_dates.iso_date(day)}.csv"
-    if source == "msdhs":
-        return f"MSDHS_disabled_{thai_dates.be_iso(day)}.xlsx"
-    if source == "tracking":
-        return f"tracking_{thai_dates.iso_date(day)}.jsonl"
-    raise ValueError(source)
+    return SOURCES_BY_NAME[source].file_name_for(day)
 
 
 def header(source: str) -> list[str]:

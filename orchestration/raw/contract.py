@@ -22,8 +22,7 @@ class SourceSpec:
     source: str  # landing folder name, e.g. "obec_dmc"
     table: str  # raw table name, e.g. "obec_dmc__dropouts"
     description: str
-    file_pattern: re.Pattern[str]  # groups y, m, d
-    file_name_format: str  # the pattern as the contract states it, for messages
+    file_name_template: str  # e.g. "DMC_DROPOUT_{y}{m}{d}.csv": the date in the file_date_era
     file_date_era: Literal["BE", "CE"]
     file_format: FileFormat
     columns: tuple[tuple[str, str], ...]  # (header as delivered, raw column name)
@@ -36,6 +35,25 @@ class SourceSpec:
     @property
     def raw_columns(self) -> list[str]:
         return [name for _, name in self.columns]
+
+    @property
+    def file_pattern(self) -> re.Pattern[str]:
+        parts = re.split(r"(\{[ymd]\})", self.file_name_template)
+        groups = {"{y}": r"(?P<y>\d{4})", "{m}": r"(?P<m>\d{2})", "{d}": r"(?P<d>\d{2})"}
+        return re.compile("".join(groups.get(part, re.escape(part)) for part in parts))
+
+    @property
+    def file_name_format(self) -> str:
+        """The name as the contract states it, for messages: DMC_DROPOUT_<B.E. yyyymmdd>.csv."""
+        era = "B.E." if self.file_date_era == "BE" else "C.E."
+        date_part = re.search(r"\{y\}.*\{d\}", self.file_name_template).group(0)
+        spelled = date_part.replace("{y}", "yyyy").replace("{m}", "mm").replace("{d}", "dd")
+        return self.file_name_template.replace(date_part, f"<{era} {spelled}>")
+
+    def file_name_for(self, day: date) -> str:
+        """The contract's file name for a list or export dated ``day``."""
+        year = day.year + (BUDDHIST_ERA_OFFSET if self.file_date_era == "BE" else 0)
+        return self.file_name_template.format(y=f"{year:04d}", m=f"{day.month:02d}", d=f"{day.day:02d}")
 
     def file_date(self, file_name: str) -> date | None:
         """The list/export date carried in the file name, or None if the name does not fit."""
@@ -53,8 +71,7 @@ OBEC_DMC = SourceSpec(
     source="obec_dmc",
     table="obec_dmc__dropouts",
     description="OBEC Data Management Center: dropouts from OBEC schools",
-    file_pattern=re.compile(r"DMC_DROPOUT_(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})\.csv"),
-    file_name_format="DMC_DROPOUT_<B.E. yyyymmdd>.csv",
+    file_name_template="DMC_DROPOUT_{y}{m}{d}.csv",
     file_date_era="BE",
     file_format="csv",
     encoding="utf-8-sig",
@@ -80,8 +97,7 @@ EEF = SourceSpec(
     source="eef",
     table="eef__out_of_school_children",
     description="Equitable Education Fund field surveys: out-of-school children",
-    file_pattern=re.compile(r"EEF_OOSC_(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\.xlsx"),
-    file_name_format="EEF_OOSC_<C.E. yyyy-mm-dd>.xlsx",
+    file_name_template="EEF_OOSC_{y}-{m}-{d}.xlsx",
     file_date_era="CE",
     file_format="xlsx",
     sheet_name="รายชื่อ",
@@ -104,8 +120,7 @@ OPS = SourceSpec(
     source="ops",
     table="ops__students",
     description="Office of the Permanent Secretary: private schools and non-formal education",
-    file_pattern=re.compile(r"OPS_(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})\.csv"),
-    file_name_format="OPS_<B.E. yyyymmdd>.csv",
+    file_name_template="OPS_{y}{m}{d}.csv",
     file_date_era="BE",
     file_format="csv",
     encoding="cp874",
@@ -129,8 +144,7 @@ OVEC = SourceSpec(
     source="ovec",
     table="ovec__dropouts",
     description="Office of the Vocational Education Commission: vocational dropouts",
-    file_pattern=re.compile(r"ovec_dropout_(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\.csv"),
-    file_name_format="ovec_dropout_<C.E. yyyy-mm-dd>.csv",
+    file_name_template="ovec_dropout_{y}-{m}-{d}.csv",
     file_date_era="CE",
     file_format="csv",
     columns=(
@@ -154,8 +168,7 @@ MSDHS = SourceSpec(
     source="msdhs",
     table="msdhs__disabled_children",
     description="Ministry of Social Development and Human Security: disabled children out of school",
-    file_pattern=re.compile(r"MSDHS_disabled_(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\.xlsx"),
-    file_name_format="MSDHS_disabled_<B.E. yyyy-mm-dd>.xlsx",
+    file_name_template="MSDHS_disabled_{y}-{m}-{d}.xlsx",
     file_date_era="BE",
     file_format="xlsx",
     sheet_name="Sheet1",
@@ -173,8 +186,7 @@ TRACKING = SourceSpec(
     source="tracking",
     table="tracking__events",
     description='Field app "ตามน้องกลับมาเรียน": status events',
-    file_pattern=re.compile(r"tracking_(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\.jsonl"),
-    file_name_format="tracking_<C.E. yyyy-mm-dd>.jsonl",
+    file_name_template="tracking_{y}-{m}-{d}.jsonl",
     file_date_era="CE",
     file_format="jsonl",
     columns=tuple(

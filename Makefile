@@ -42,12 +42,15 @@ test: setup
 test-slow: setup
 	$(BIN)/pytest -m slow
 
+# dbt re-parses the project when the UI loads it (prepare_if_dev): the profile needs the
+# warehouse path, the same absolute one the runs use.
 dev: setup
 	@mkdir -p $(DEMO_DIR)/landing
-	BACKTOSCHOOL_LANDING=$${BACKTOSCHOOL_LANDING:-$(DEMO_DIR)/landing} \
-	BACKTOSCHOOL_OUT=$${BACKTOSCHOOL_OUT:-$(DEMO_DIR)/output} \
-	BACKTOSCHOOL_REPORT_DATES=$${BACKTOSCHOOL_REPORT_DATES:-2022-05-31,2022-07-27} \
-		$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m orchestration.definitions
+	export BACKTOSCHOOL_LANDING=$${BACKTOSCHOOL_LANDING:-$(DEMO_DIR)/landing}; \
+	export BACKTOSCHOOL_OUT=$${BACKTOSCHOOL_OUT:-$(DEMO_DIR)/output}; \
+	export BACKTOSCHOOL_REPORT_DATES=$${BACKTOSCHOOL_REPORT_DATES:-2022-05-31,2022-07-27}; \
+	export BACKTOSCHOOL_WAREHOUSE=$$(realpath -m $$BACKTOSCHOOL_OUT)/warehouse.duckdb; \
+	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m orchestration.definitions
 
 clean:
 	rm -rf $(VENV) dbt_project/target .dagster_home demo .pytest_cache

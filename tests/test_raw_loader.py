@@ -137,3 +137,11 @@ def test_xlsx_blank_trailing_rows_are_not_data(tmp_path):
     workbook.close()
     result, rows = _load(tmp_path, EEF, {"EEF_OOSC_2022-01-17.xlsx": path.read_bytes()})
     assert [(o.status, o.data_rows) for o in result.outcomes] == [("loaded", 1)] and rows == 1
+
+
+def test_the_warehouse_folder_is_created_when_a_run_starts_in_a_new_output_folder(tmp_path):
+    from orchestration.warehouse import connect
+
+    with connect(tmp_path / "new" / "output" / "warehouse.duckdb") as connection:
+        ensure_raw_tables(connection, SOURCES)
+    assert (tmp_path / "new" / "output" / "warehouse.duckdb").exists()

@@ -81,10 +81,11 @@ class _Tables(HTMLParser):
             self.texts[element_id] += data
 
 
-def assert_children_match_truth(run: FinishedRun, report_dates, place_columns=("province_code",)) -> None:
-    """Every cohort child on every report date has the truth's status, stage and agency;
-    its place codes too wherever the delivered province could be matched (a misspelt one
-    is kept with a null code)."""
+def assert_children_match_truth(run: FinishedRun, report_dates, place_columns=("province_code",)) -> pd.DataFrame:
+    """Every cohort child on every report date has the truth's status, stage and agency,
+    and its place codes wherever the province was spelt right; a misspelt province is
+    recovered or left null (never another province), an unspecified one stays null.
+    Returns the merged frame for further checks."""
     from orchestration.generator import expected_child_status
 
     expected = expected_child_status(run.truth, report_dates)
@@ -101,11 +102,16 @@ def assert_children_match_truth(run: FinishedRun, report_dates, place_columns=("
     for column in ("status_code", "education_stage", "source_agency"):
         wrong = merged[merged[f"{column}_true"].astype(str) != merged[column].astype(str)]
         assert wrong.empty, wrong.head()
-    matchable = merged[merged["province_matchable"]]
+    exact = merged[merged["province_spelling"] == "exact"]
     for column in place_columns:
-        wrong = matchable[matchable[f"{column}_true"].fillna("") != matchable[column].fillna("")]
+        wrong = exact[exact[f"{column}_true"].fillna("") != exact[column].fillna("")]
         assert wrong.empty, wrong[["child_id", "report_date", f"{column}_true", column]].head()
-    assert merged.loc[~merged["province_matchable"], "province_code"].isna().all()
+    # a misspelt province is recovered or left unknown, never taken for another province
+    misspelt = merged[merged["province_spelling"] == "misspelt"]
+    wrong = misspelt[misspelt["province_code"].notna() & (misspelt["province_code"] != misspelt["province_code_true"])]
+    assert wrong.empty, wrong[["child_id", "province_code_true", "province_code"]].head()
+    assert merged.loc[merged["province_spelling"] == "unspecified", "province_code"].isna().all()
+    return merged
 
 
 def read_bulletin(path: Path) -> _Tables:

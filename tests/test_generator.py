@@ -347,10 +347,11 @@ def test_expected_child_status_works_for_any_date(national):
     detail = expected_child_status(national / "_truth", [date(2022, 3, 5), "2022-06-13"])
     assert set(detail.report_date) == {date(2022, 3, 5), date(2022, 6, 13)}
     assert list(detail.columns) == [
-        "child_id", "report_date", "status_code", "education_stage", "source_agency", "province_code", "province_matchable", "district_code",
+        "child_id", "report_date", "status_code", "education_stage", "source_agency", "province_code", "province_spelling", "district_code",
     ]
     assert detail.status_code.between(1, 5).all() and detail.education_stage.isin(["compulsory", "post_compulsory"]).all()
-    assert (detail[~detail.province_matchable].province_code.notna()).all()
+    assert set(detail.province_spelling) <= {"exact", "misspelt", "unspecified"}
+    assert (detail[detail.province_spelling != "exact"].province_code.notna()).all()
 
 
 # --- every quirk of the contract is there -------------------------------------------
@@ -361,7 +362,7 @@ def test_national_run_holds_every_quirk_and_reason(national):
     assert quirks >= {
         "id_dashes", "id_spaces", "id_whitespace", "id_apostrophe", "id_excel_number", "bad_check_digit",
         "thai_digits", "era_ce_in_be_field", "era_be_in_ce_field", "province_alias", "province_prefix",
-        "province_misspelt", "district_prefix", "subdistrict_prefix", "header_whitespace", "extra_column",
+        "province_misspelt", "province_unspecified", "district_prefix", "subdistrict_prefix", "header_whitespace", "extra_column",
         "html_fragment", "name_spacing",
     }
     quarantine = read_truth(national, "quarantine.csv")
@@ -372,7 +373,7 @@ def test_national_run_holds_every_quirk_and_reason(national):
     files = read_truth(national, "files.csv")
     assert set(files.reason_code) >= {"duplicate_file", "no_rows", "truncated_file", "wrong_encoding", "unknown_file_name"}
     details = read_truth(national, "child_details.csv")
-    assert (details.province_matchable == "false").any()
+    assert {"misspelt", "unspecified"} <= set(details.province_spelling)
     assert details.child_id.duplicated().any()  # details change on later lists
     children = read_truth(national, "children.csv")
     assert children.first_listed_on.nunique() > 1
@@ -572,10 +573,12 @@ def test_independent_reading_of_the_files_matches_the_truth(scenario, request):
     assert {cid: (date.fromisoformat(d), a) for cid, d, a in zip(children.child_id, children.first_listed_on, children.source_agency)} == first
     dates = truth_dates(out)
     truth = expected_child_status(out / "_truth", dates)
-    truth["province_code"] = truth.province_code.where(truth.province_matchable, None)
-    truth["district_code"] = truth.district_code.where(truth.province_matchable, None)
+    # the reader here matches exact spellings only
+    exact = truth.province_spelling == "exact"
+    truth["province_code"] = truth.province_code.where(exact, None)
+    truth["district_code"] = truth.district_code.where(exact, None)
     for day in dates:
-        expected = truth[truth.report_date == day].drop(columns=["report_date", "province_matchable"]).reset_index(drop=True)
+        expected = truth[truth.report_date == day].drop(columns=["report_date", "province_spelling"]).reset_index(drop=True)
         got = reading_on(used, first, by_child, day)[expected.columns]
         pd.testing.assert_frame_equal(got.astype(object).where(got.notna(), None), expected.astype(object).where(expected.notna(), None))
 

@@ -20,6 +20,7 @@
 {% macro birth_date_columns(raw_column, ymd_column) -%}
     {{ clean_text(raw_column) }} as birth_date_raw,
     {{ ymd_to_date(ymd_column) }} as birth_date,
+    {{ ymd_year(ymd_column) }} as birth_year_written,
     {{ ymd_era_repaired(ymd_column) }} as is_birth_year_era_repaired
 {%- endmacro %}
 
@@ -40,4 +41,11 @@
     {{ district_key(district) if district else 'cast(null as string)' }} as district_key,
     {{ clean_text(subdistrict) if subdistrict else 'cast(null as string)' }} as subdistrict_raw,
     {{ subdistrict_key(subdistrict) if subdistrict else 'cast(null as string)' }} as subdistrict_key
+{%- endmacro %}
+
+{#- One text key for a delivered place (province, given code, district, subdistrict),
+    to join a list row to its place resolution without null-unsafe comparisons. -#}
+{% macro place_lookup_key(prefix='') -%}
+    coalesce({{ prefix }}province_key, '') || '|' || coalesce({{ prefix }}province_code_given, '') || '|'
+    || coalesce({{ prefix }}district_key, '') || '|' || coalesce({{ prefix }}subdistrict_key, '')
 {%- endmacro %}

@@ -122,7 +122,7 @@ def _row_facts(listing: ListFile) -> tuple[list[ListRowFact], list[QuirkFact]]:
                 draft.education_stage,
                 draft.province_code,
                 draft.district_code,
-                draft.province_matchable,
+                draft.province_spelling,
             )
         )
         quirks += [QuirkFact(listing.source, listing.name, number, f, q, h) for f, q, h in draft.quirks]

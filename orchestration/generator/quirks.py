@@ -107,8 +107,18 @@ def _province_misspelt(rng: random.Random, source: str, draft: RowDraft) -> bool
     if draft.cells.get("province") != draft.place.province:
         return False
     draft.cells["province"] = misspell_province(draft.place.province, rng)
-    draft.province_matchable = False
-    draft.note("province", "province_misspelt", "unmatched_kept")
+    draft.province_spelling = "misspelt"
+    draft.note("province", "province_misspelt", "fuzzy_matched_or_kept_unmatched")
+    return True
+
+
+def _province_unspecified(rng: random.Random, source: str, draft: RowDraft) -> bool:
+    """A clerk who did not know the province: no matcher may guess one."""
+    if draft.cells.get("province") != draft.place.province:
+        return False
+    draft.cells["province"] = rng.choice(("ไม่ระบุ", "-", "ไม่ทราบ"))
+    draft.province_spelling = "unspecified"
+    draft.note("province", "province_unspecified", "unmatched_kept")
     return True
 
 
@@ -152,6 +162,7 @@ ROW_QUIRKS: tuple[RowQuirk, ...] = (
     RowQuirk("era_mixup", _era_mixup, {"obec_dmc": 0.01, "ops": 0.01, "ovec": 0.01, "msdhs": 0.01}),
     RowQuirk("thai_digits", _thai_digits, {"obec_dmc": 0.01, "ops": 0.3, "msdhs": 0.03}),
     RowQuirk("province_misspelt", _province_misspelt, {s: 0.005 for s in ("obec_dmc", "eef", "ops", "msdhs")}),
+    RowQuirk("province_unspecified", _province_unspecified, {s: 0.002 for s in ("obec_dmc", "eef", "ops", "msdhs")}),
     RowQuirk("province_alias", _province_alias, {s: 0.02 for s in ("obec_dmc", "eef", "ops", "msdhs")}),
     RowQuirk("province_prefix", _province_prefix, {s: 0.03 for s in ("obec_dmc", "eef", "ops", "msdhs")}),
     RowQuirk("district_prefix", _place_prefix("district"), {s: 0.2 for s in ("obec_dmc", "eef", "ops", "msdhs")}),

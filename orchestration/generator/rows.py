@@ -53,7 +53,7 @@ class RowDraft:
     education_stage: str | None = None
     province_code: str | None = None
     district_code: str | None = None
-    province_matchable: bool = True
+    province_spelling: str = "exact"  # exact | misspelt | unspecified
     birth_date: date | None = None
     place: Place | None = None
     quirks: list[tuple[str, str, str]] = field(default_factory=list)  # (field, quirk, handling)

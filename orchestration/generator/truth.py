@@ -50,7 +50,7 @@ class ListRowFact:
     education_stage: str | None
     province_code: str | None
     district_code: str | None
-    province_matchable: bool
+    province_spelling: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +75,7 @@ class DetailsPeriod:
     education_stage: str
     province_code: str | None
     district_code: str | None
-    province_matchable: bool
+    province_spelling: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +85,7 @@ class ChildOnDate:
     education_stage: str
     source_agency: str
     province_code: str | None
-    province_matchable: bool
+    province_spelling: str
     district_code: str | None
 
 
@@ -131,7 +131,7 @@ class Truth:
                     details.education_stage,
                     child.source_agency,
                     details.province_code,
-                    details.province_matchable,
+                    details.province_spelling,
                     details.district_code,
                 )
             )
@@ -190,12 +190,12 @@ def _cohort(used: list[ListRowFact]) -> tuple[dict[str, CohortChild], dict[str, 
         periods: list[DetailsPeriod] = []
         for list_date, on_date in groupby(child_rows, key=lambda r: r.list_date):
             row = next(on_date)
-            period = DetailsPeriod(list_date, row.education_stage, row.province_code, row.district_code, row.province_matchable)
-            if not periods or (period.education_stage, period.province_code, period.district_code, period.province_matchable) != (
+            period = DetailsPeriod(list_date, row.education_stage, row.province_code, row.district_code, row.province_spelling)
+            if not periods or (period.education_stage, period.province_code, period.district_code, period.province_spelling) != (
                 periods[-1].education_stage,
                 periods[-1].province_code,
                 periods[-1].district_code,
-                periods[-1].province_matchable,
+                periods[-1].province_spelling,
             ):
                 periods.append(period)
         details[child_id] = periods
@@ -317,9 +317,9 @@ def write_truth(truth: Truth, truth_dir: Path) -> None:
     )
     _write_csv(
         truth_dir / "child_details.csv",
-        ("child_id", "valid_from", "education_stage", "province_code", "district_code", "province_matchable"),
+        ("child_id", "valid_from", "education_stage", "province_code", "district_code", "province_spelling"),
         (
-            (cid, p.valid_from.isoformat(), p.education_stage, p.province_code, p.district_code, _bool(p.province_matchable))
+            (cid, p.valid_from.isoformat(), p.education_stage, p.province_code, p.district_code, p.province_spelling)
             for cid in ids
             for p in truth.details[cid]
         ),
@@ -384,8 +384,9 @@ def _latest_on(frame: pd.DataFrame, day: str) -> pd.DataFrame:
 def expected_child_status(truth_dir: Path, report_dates: Iterable[date | str]) -> pd.DataFrame:
     """One row per cohort child per report date, from the truth's interval files.
 
-    ``province_code``/``district_code`` are the true codes; where ``province_matchable``
-    is false the delivered province was misspelt, so the warehouse reports null for both.
+    ``province_code``/``district_code`` are the true codes; ``province_spelling`` says
+    whether the warehouse must find them (exact), may find them (misspelt: fuzzy matching
+    recovers them or leaves null) or cannot (unspecified: null).
     """
     children = _read(truth_dir, "children.csv")
     details = _read(truth_dir, "child_details.csv").sort_values(["child_id", "valid_from"], kind="stable")
@@ -396,18 +397,17 @@ def expected_child_status(truth_dir: Path, report_dates: Iterable[date | str]) -
         cohort = children[children["first_listed_on"] <= key][["child_id", "source_agency"]]
         merged = cohort.merge(_latest_on(status, key)[["child_id", "status_code"]], on="child_id", how="left")
         merged = merged.merge(
-            _latest_on(details, key)[["child_id", "education_stage", "province_code", "province_matchable", "district_code"]],
+            _latest_on(details, key)[["child_id", "education_stage", "province_code", "province_spelling", "district_code"]],
             on="child_id",
             how="left",
         )
         merged.insert(1, "report_date", day)
         frames.append(merged)
-    columns = ["child_id", "report_date", "status_code", "education_stage", "source_agency", "province_code", "province_matchable", "district_code"]
+    columns = ["child_id", "report_date", "status_code", "education_stage", "source_agency", "province_code", "province_spelling", "district_code"]
     if not frames:
         return pd.DataFrame(columns=columns)
     result = pd.concat(frames, ignore_index=True)[columns]
     result["status_code"] = result["status_code"].astype(int)
-    result["province_matchable"] = result["province_matchable"] == "true"
     for column in ("province_code", "district_code"):
         result[column] = result[column].where(result[column] != "", None)
     return result.sort_values(["report_date", "child_id"], kind="stable").reset_index(drop=True)
@@ -457,12 +457,14 @@ and the child still counts), `first_listed_on` (earliest list date of a used row
 `source_agency` (agency of the first list; same date: agency priority).
 
 ## `child_details.csv`: details periods
-`child_id, valid_from, education_stage, province_code, district_code, province_matchable`.
+`child_id, valid_from, education_stage, province_code, district_code, province_spelling`.
 A row per change of details, from the list row in effect on `valid_from` (latest list date;
 same date: agency priority, then lower row number). Details hold until the next row.
-`province_code`/`district_code` are the true codes. `province_matchable = false` means the
-delivered province text was misspelt: the warehouse reports a null province (and so a null
-district, matched within the province) for that period until a fuzzy matcher recovers it.
+`province_code`/`district_code` are the true codes. `province_spelling` says how the
+province was delivered: `exact` (official name, alias or prefix: the warehouse must find the
+true codes), `misspelt` (a dropped or swapped character: the warehouse either recovers the
+true codes by fuzzy matching or reports null, never another province), or `unspecified`
+(`ไม่ระบุ`, `-`: null province and district).
 `district_code` is empty for OVEC rows (OVEC gives no district).
 
 ## `child_status.csv`: status periods

@@ -2,15 +2,7 @@
 -- docs/business-rules.md §2 applied: grade → stage, age, place codes, and the
 -- quarantine reason (null when the row is used). Rows in = rows used + quarantined.
 with unioned as (
-    select * from {{ ref('stg_obec_dmc__dropouts') }}
-    union all
-    select * from {{ ref('stg_eef__out_of_school_children') }}
-    union all
-    select * from {{ ref('stg_ops__students') }}
-    union all
-    select * from {{ ref('stg_ovec__dropouts') }}
-    union all
-    select * from {{ ref('stg_msdhs__disabled_children') }}
+    select * from {{ ref('int_list_rows_unioned') }}
 ),
 
 grades as (
@@ -32,13 +24,13 @@ enriched as (
             when u.age_raw is not null then try_cast(u.age_raw as integer)
             when u.birth_date is not null then {{ age_in_years('u.birth_date', 'u.list_date') }}
         end as age_on_list_date,
-        coalesce(provinces.province_code, geo.province_code) as province_code,
-        case
-            when provinces.province_code is not null then provinces.match_kind
-            when geo.province_code is not null then 'code'
-        end as province_match,
-        districts.district_code,
-        subdistricts.subdistrict_code
+        places.province_code,
+        places.province_match,
+        places.province_match_score,
+        places.district_code,
+        places.district_match,
+        places.subdistrict_code,
+        places.subdistrict_match
     from unioned as u
     inner join {{ ref('agencies') }} as agencies
         on agencies.source_agency = u.source_agency
@@ -48,16 +40,8 @@ enriched as (
         on prefixes.name_prefix = u.name_prefix
     left join grades
         on grades.grade_key = u.grade_key
-    left join {{ ref('int_province_name_lookup') }} as provinces
-        on provinces.province_key = u.province_key
-    left join (select distinct province_code from {{ ref('geography') }}) as geo
-        on geo.province_code = u.province_code_given
-    left join {{ ref('int_district_name_lookup') }} as districts
-        on districts.province_code = coalesce(provinces.province_code, geo.province_code)
-        and districts.district_key = u.district_key
-    left join {{ ref('int_subdistrict_name_lookup') }} as subdistricts
-        on subdistricts.district_code = districts.district_code
-        and subdistricts.subdistrict_key = u.subdistrict_key
+    left join {{ ref('int_place_name_resolutions') }} as places
+        on places.place_key = {{ place_lookup_key('u.') }}
 ),
 
 checked as (
@@ -67,6 +51,10 @@ checked as (
             when row_problem is not null then 'malformed_row'
             when child_id is null then 'missing_id'
             when id_type is null then 'malformed_id'
+            when birth_date_raw is not null and birth_date is null
+                and birth_year_written is not null
+                and not (birth_year_written between 1900 and 2100 or birth_year_written between 2400 and 2700)
+                then 'unresolvable_era'
             when birth_date_raw is not null and birth_date is null then 'unparseable_date'
             when needs_age_rule and age_raw is null and birth_date is null then 'unparseable_date'
             when birth_date > list_date then 'impossible_date'
@@ -119,10 +107,13 @@ select
     province_raw,
     province_code,
     province_match,
+    province_match_score,
     district_raw,
     district_code,
+    district_match,
     subdistrict_raw,
     subdistrict_code,
+    subdistrict_match,
     school_code,
     school_name,
     reason_text,

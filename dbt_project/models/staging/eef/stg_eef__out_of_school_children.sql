@@ -11,6 +11,7 @@ select
     {{ clean_text('sex') }} as sex_raw,
     cast(null as string) as birth_date_raw,
     cast(null as date) as birth_date,
+    cast(null as integer) as birth_year_written,
     false as is_birth_year_era_repaired,
     {{ clean_text(thai_digits_to_arabic('age_years')) }} as age_raw,
     {{ clean_text('grade') }} as grade_raw,

@@ -7,15 +7,18 @@ from orchestration.jobs import warehouse_job, weekly_bulletin_schedule
 from orchestration.progress import progress_logger
 from orchestration.quality.checks import build_quality_checks
 from orchestration.raw.assets import load_manifest, raw_source_assets
-from orchestration.reporting.assets import analytics_copy, national_bulletins
+from orchestration.raw.freshness import freshness_checks
+from orchestration.raw.sensor import landing_folder_sensor
+from orchestration.reporting.assets import analytics_copy, delivery_report, national_bulletins
 from orchestration.settings import settings_from_env
 from orchestration.transformation.assets import dbt_resource, warehouse_dbt_assets
 
 defs = Definitions(
-    assets=[*raw_source_assets, load_manifest, warehouse_dbt_assets, analytics_copy, national_bulletins],
-    asset_checks=build_quality_checks(),
+    assets=[*raw_source_assets, load_manifest, warehouse_dbt_assets, analytics_copy, national_bulletins, delivery_report],
+    asset_checks=[*build_quality_checks(), *freshness_checks],
     jobs=[warehouse_job],
     schedules=[weekly_bulletin_schedule],
+    sensors=[landing_folder_sensor],
     resources={"settings": settings_from_env(), "dbt": dbt_resource()},
     # DuckDB allows one writer: every step runs in one process, one after another.
     executor=in_process_executor,

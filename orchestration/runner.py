@@ -21,6 +21,7 @@ class RunOutcome:
     ok: bool
     reason: str | None
     summary_lines: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # failed warning-level checks
 
 
 def run_warehouse(landing: Path, out: Path, report_dates: list[date], *, verbose: bool = False) -> RunOutcome:
@@ -51,6 +52,12 @@ def run_warehouse(landing: Path, out: Path, report_dates: list[date], *, verbose
         for evaluation in result.get_asset_check_evaluations()
         if not evaluation.passed and evaluation.severity == AssetCheckSeverity.ERROR
     ]
+    warnings = [
+        f"{evaluation.asset_key.to_user_string()} · {evaluation.check_name}: "
+        + str(evaluation.metadata.get("message").value if "message" in evaluation.metadata else "failed")
+        for evaluation in result.get_asset_check_evaluations()
+        if not evaluation.passed and evaluation.severity == AssetCheckSeverity.WARN
+    ]
     failed_steps = [event.step_key for event in result.get_step_failure_events()]
     published = all(key in materialized for key in PUBLICATION_KEYS)
 
@@ -65,7 +72,8 @@ def run_warehouse(landing: Path, out: Path, report_dates: list[date], *, verbose
         reason = f"step {failed_steps[0]} failed (see the log above and {out / 'logs'})"
     elif not published:
         reason = "the publication assets did not run"
-    return RunOutcome(ok=reason is None, reason=reason, summary_lines=_summary(out, report_dates, published))
+    lines = _summary(out, report_dates, published) + [f"Warning: {warning}" for warning in warnings]
+    return RunOutcome(ok=reason is None, reason=reason, summary_lines=lines, warnings=warnings)
 
 
 @contextmanager
@@ -111,6 +119,8 @@ def _summary(out: Path, report_dates: list[date], published: bool) -> list[str]:
     if published:
         lines.append(f"Analysts' copy:  {out / 'analytics.duckdb'}")
         lines.append(f"Bulletins:       {out / 'bulletins' / 'index.html'}")
+    if (out / "bulletins" / "deliveries.html").exists():
+        lines.append(f"Delivery report: {out / 'bulletins' / 'deliveries.html'}")
     if (out / "quality" / "index.html").exists():
         lines.append(f"Quality report:  {out / 'quality' / 'index.html'}")
     return lines

@@ -175,6 +175,7 @@ def test_a_failed_blocking_check_stops_publication(national, tmp_path):
     assert process.returncode == 1, process.stdout + process.stderr
     assert "blocking quality check gx_cohort_reconciliation on marts/status_summary failed" in process.stdout
     assert not (out / "analytics.duckdb").exists()
-    assert not (out / "bulletins").exists()
+    assert not list((out / "bulletins").glob("*/national.html"))  # no figures published
+    assert (out / "bulletins" / "deliveries.html").exists()  # what was delivered still is
     report = (out / "quality" / "index.html").read_text(encoding="utf-8")
     assert 'data-suite="cohort_reconciliation"' in report and "ไม่ผ่าน" in report

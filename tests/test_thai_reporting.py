@@ -64,6 +64,6 @@ def test_no_summary_without_a_previous_report_date():
 
 def test_templates_escape_what_deliveries_typed():
     html = render("index.html.j2", entries=[{"report_date": date(2022, 7, 27), "href": '"><script>alert(1)</script>'}],
-                  assets="assets", quality_href=None)
+                  assets="assets", quality_href=None, deliveries_href=None)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -41,6 +41,7 @@ def build_suite_check(suite: Suite) -> AssetChecksDefinition:
             passed=result.success,
             severity=AssetCheckSeverity.ERROR if suite.blocking else AssetCheckSeverity.WARN,
             metadata={
+                "message": "; ".join(o.summary for o in result.failures) or "all expectations met",
                 "rows_validated": result.rows,
                 "expectations": len(result.outcomes),
                 "failed": len(result.failures),

@@ -31,6 +31,9 @@ class SourceSpec:
     quoted: bool = True
     header_row: int = 1  # 1-based row of the header (EEF: 3)
     sheet_name: str | None = None
+    # A source whose latest delivery is older than this (in days before the report date)
+    # raises a freshness warning: lists come every few months, tracking exports weekly.
+    freshness_days: int = 120
 
     @property
     def raw_columns(self) -> list[str]:
@@ -187,6 +190,7 @@ TRACKING = SourceSpec(
     table="tracking__events",
     description='Field app "ตามน้องกลับมาเรียน": status events',
     file_name_template="tracking_{y}-{m}-{d}.jsonl",
+    freshness_days=14,
     file_date_era="CE",
     file_format="jsonl",
     columns=tuple(

@@ -6,13 +6,15 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 
 from orchestration.quality.checks import blocking_checked_assets
 from orchestration.reporting.analytics_copy import publish_analytics_copy
-from orchestration.reporting.bulletin import publish_national_bulletins
+from orchestration.reporting.bulletin import publish_national_bulletins, write_index
+from orchestration.reporting.delivery_report import publish_delivery_report
 from orchestration.settings import WarehouseSettings
 from orchestration.transformation.assets import warehouse_dbt_assets
 
 PUBLICATION_GROUP = "publication"
 
 MART_KEYS = sorted((key for key in warehouse_dbt_assets.keys if key.path[0] == "marts"), key=str)
+DELIVERY_MART_KEYS = [AssetKey(["marts", name]) for name in ("fct_file_loads", "fct_quarantine_counts", "fct_row_flag_counts")]
 BULLETIN_MART_KEYS = [key for key in MART_KEYS if key.path[-1].startswith(("bulletin_", "dim_"))]
 
 
@@ -55,3 +57,17 @@ def national_bulletins(context: AssetExecutionContext, settings: WarehouseSettin
             "bulletins": MetadataValue.md("\n".join(f"- `{b.path}`" for b in published)),
         }
     )
+
+
+@asset(
+    key=AssetKey(["publication", "delivery_report"]),
+    group_name=PUBLICATION_GROUP,
+    deps=DELIVERY_MART_KEYS,  # not held back by the blocking checks: counts only, and most useful when a run fails
+    kinds={"html"},
+    description="OUT/bulletins/deliveries.html: every delivered file, what was loaded, repaired, quarantined and why.",
+)
+def delivery_report(context: AssetExecutionContext, settings: WarehouseSettings) -> MaterializeResult:
+    path = publish_delivery_report(settings.warehouse_path, settings.bulletins_path)
+    write_index(settings.bulletins_path)
+    context.log.info(f"published {path}")
+    return MaterializeResult(metadata={"page": MetadataValue.path(str(path))})

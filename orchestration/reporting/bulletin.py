@@ -58,7 +58,7 @@ class PublishedBulletin:
 
 def publish_national_bulletins(warehouse_path: Path, bulletins_dir: Path) -> list[PublishedBulletin]:
     bulletins_dir.mkdir(parents=True, exist_ok=True)
-    _publish_assets(bulletins_dir)
+    publish_assets(bulletins_dir)
     with connect(warehouse_path, read_only=True) as connection:
         contents = {d: render_national(read_bulletin_data(connection, d), "../assets") for d in report_dates(connection)}
     published = []
@@ -85,11 +85,12 @@ def write_index(bulletins_dir: Path) -> Path:
         entries=entries,
         assets="assets",
         quality_href="../quality/index.html" if quality.exists() else None,
+        deliveries_href="deliveries.html" if (bulletins_dir / "deliveries.html").exists() else None,
     )
-    return _write_atomically(bulletins_dir / "index.html", html)
+    return write_atomically(bulletins_dir / "index.html", html)
 
 
-def _publish_assets(bulletins_dir: Path) -> None:
+def publish_assets(bulletins_dir: Path) -> None:
     fonts = REPORT_TEMPLATES_DIR / "assets" / "fonts"
     target = bulletins_dir / "assets" / "fonts"
     target.mkdir(parents=True, exist_ok=True)
@@ -112,7 +113,7 @@ def _replace_directory(target: Path, files: dict[str, str]) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def _write_atomically(path: Path, text: str) -> Path:
+def write_atomically(path: Path, text: str) -> Path:
     scratch = path.with_name(f".{path.name}.building-{os.getpid()}")
     scratch.write_text(text, encoding="utf-8")
     os.replace(scratch, path)

@@ -36,4 +36,11 @@ def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, se
     invocation = dbt.cli(
         dbt_build_args(report_dates), context=context, target_path=settings.dbt_target_path
     )
-    yield from invocation.stream()
+    try:
+        yield from invocation.stream()
+    finally:
+        # If this step fails or is stopped, a dbt left running would hold the warehouse's
+        # write lock and make every later step (and the next run) fail.
+        if invocation.process.poll() is None:
+            invocation.process.terminate()
+            invocation.process.wait(timeout=60)

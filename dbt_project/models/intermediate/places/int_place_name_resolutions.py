@@ -20,11 +20,14 @@ def model(dbt, session):
     subdistricts = list(subdistrict_lookup[["district_code", "subdistrict_key", "subdistrict_code"]].itertuples(index=False))
 
     def resolve(exact_code, exact_kind, key, candidates):
-        """(code, how matched, fuzzy score) for one level."""
+        """(code, how matched, fuzzy score) for one level; candidates is None when the
+        level above is unknown, so this one cannot be looked up."""
         if exact_code is not None and not pd.isna(exact_code):
             return exact_code, exact_kind, None
         if key is None or pd.isna(key):
             return None, None, None
+        if candidates is None:
+            return None, "parent_unmatched", None
         if key in candidates:  # exact within a parent that was itself fuzzy-matched
             return candidates[key], "exact", None
         match = best_match(key, candidates, **limits)
@@ -36,9 +39,9 @@ def model(dbt, session):
         if province[1] is None and not pd.isna(place.province_code_given):
             province = (None, "unmatched", None)  # a code that is not an official one
         district = resolve(place.district_code_exact, "exact", place.district_key,
-                           candidates_within(districts, province[0]) if province[0] else {})
+                           candidates_within(districts, province[0]) if province[0] else None)
         subdistrict = resolve(place.subdistrict_code_exact, "exact", place.subdistrict_key,
-                              candidates_within(subdistricts, district[0]) if district[0] else {})
+                              candidates_within(subdistricts, district[0]) if district[0] else None)
         rows.append((place.place_key, *province, *district, *subdistrict))
     return pd.DataFrame(rows, columns=[
         "place_key",

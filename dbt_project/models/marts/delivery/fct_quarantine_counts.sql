@@ -5,6 +5,7 @@ select
     quarantined.file_name,
     quarantined.reason_code,
     reasons.description_en as reason_description,
+    reasons.description_th as reason_description_th,
     count(*) as rows_quarantined
 from {{ ref('int_quarantined_rows') }} as quarantined
 left join {{ ref('quarantine_reasons') }} as reasons

@@ -5,6 +5,7 @@ select
     flags.flag_code,
     flags.flag_kind,
     row_flags.description_en as flag_description,
+    row_flags.description_th as flag_description_th,
     count(*) as rows_flagged
 from {{ ref('int_list_row_flags') }} as flags
 inner join {{ ref('row_flags') }} as row_flags using (flag_code)

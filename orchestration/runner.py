@@ -64,9 +64,9 @@ def run_warehouse(landing: Path, out: Path, report_dates: list[date], *, verbose
     reason = None
     if blocking_failures:  # Dagster fails the check's step too: name the check, not the step
         first = blocking_failures[0]
+        where = out / "quality" / "index.html" if first.check_name.startswith("gx_") else log_path
         reason = (
-            f"blocking quality check {first.check_name} on {first.asset_key.to_user_string()} failed; "
-            f"see {out / 'quality' / 'index.html'}"
+            f"blocking quality check {first.check_name} on {first.asset_key.to_user_string()} failed; see {where}"
         )
     elif failed_steps:
         reason = f"step {failed_steps[0]} failed (see the log above and {out / 'logs'})"

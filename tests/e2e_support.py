@@ -3,6 +3,7 @@ reading the tables of a published bulletin."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -112,6 +113,37 @@ def assert_children_match_truth(run: FinishedRun, report_dates, place_columns=("
     assert wrong.empty, wrong[["child_id", "province_code_true", "province_code"]].head()
     assert merged.loc[merged["province_spelling"] == "unspecified", "province_code"].isna().all()
     return merged
+
+
+def personal_data_found(run: FinishedRun) -> list[str]:
+    """Where a child's identifier (as a substring) or full name appears in the analysts'
+    copy or in any published page. Empty when the privacy boundary holds."""
+    identifiers = {child for (child,) in run.query("select child_id from intermediate.int_cohort_children")}
+    identifiers |= {child for (child,) in run.query(
+        "select distinct child_id from intermediate.int_child_list_rows where child_id is not null")}
+    names = {name for (name,) in run.query(
+        "select distinct first_name || ' ' || last_name from intermediate.int_child_list_rows"
+        " where first_name is not null and last_name is not null")}
+    candidate = re.compile(r"G?[0-9]{12,13}")
+
+    def leaks(text: str) -> bool:
+        return any(token in identifiers for token in candidate.findall(text)) or any(n in text for n in names)
+
+    found = []
+    analytics = run.out / "analytics.duckdb"
+    if analytics.exists():
+        columns = run.query(
+            "select table_schema, table_name, column_name from information_schema.columns where data_type = 'VARCHAR'",
+            database=analytics,
+        )
+        for schema, table, column in columns:
+            values = run.query(f'select distinct "{column}" from {schema}.{table} where "{column}" is not null',
+                               database=analytics)
+            found += [f"{schema}.{table}.{column}" for (value,) in values if leaks(value)][:1]
+    for page in sorted(run.out.rglob("*.html")):
+        if leaks(page.read_text(encoding="utf-8")):
+            found.append(str(page.relative_to(run.out)))
+    return found
 
 
 def read_bulletin(path: Path) -> _Tables:

@@ -18,7 +18,7 @@ import xlsxwriter
 
 from orchestration.raw.contract import EEF, MSDHS, OBEC_DMC, OPS, OVEC
 from orchestration.runner import run_warehouse
-from tests.e2e_support import FinishedRun
+from tests.e2e_support import FinishedRun, personal_data_found
 
 FEB_28, MAR_31 = date(2022, 2, 28), date(2022, 3, 31)
 
@@ -122,6 +122,10 @@ CORPUS = {
     "tracking/tracking_2022-03-15.jsonl": jsonl([event("EV90", cid(1), "2022-03-10T09:00:00+07:00")])[:-30],
     "eef/EEF_OOSC_2022-02-02.xlsx": b"PK\x03\x04 this is not a workbook",
     "obec_dmc/DMC_DROPOUT_25650202.csv": dmc([dmc_row(cid(95)), dmc_row(cid(96))])[:-12],  # truncated
+    "obec_dmc/DMC_DROPOUT_25650210.csv": dmc([dmc_row(cid(97))], header=dmc_row(cid(98))),  # no header row
+    "ovec/ovec_dropout_2022-02-02.csv": "\ufeff".encode() + ovec([ovec_row(cid(33))]),  # a BOM: accepted
+    "OBEC/DMC_DROPOUT_25650301.csv": dmc([dmc_row(cid(89))]),  # not a source folder
+    "DMC_DROPOUT_25650302.csv": dmc([dmc_row(cid(88))]),  # at the landing root
     # row-level, one file each
     "obec_dmc/DMC_DROPOUT_25650203.csv": dmc([dmc_row(cid(10, valid=False))]),  # wrong check digit
     "obec_dmc/DMC_DROPOUT_25650204.csv": dmc([  # ID spellings
@@ -177,6 +181,9 @@ EXPECTED_FILES = {  # file -> (load status, reason)
     "tracking/tracking_2022-03-15.jsonl": ("rejected", "truncated_file"),
     "eef/EEF_OOSC_2022-02-02.xlsx": ("rejected", "unreadable_file"),
     "obec_dmc/DMC_DROPOUT_25650202.csv": ("rejected", "truncated_file"),
+    "obec_dmc/DMC_DROPOUT_25650210.csv": ("rejected", "missing_columns"),
+    "OBEC/DMC_DROPOUT_25650301.csv": ("rejected", "unknown_source"),
+    "DMC_DROPOUT_25650302.csv": ("rejected", "unknown_source"),
 }
 EXPECTED_QUARANTINE = {  # (file, row) -> reason
     ("obec_dmc/DMC_DROPOUT_25650205.csv", 3): "duplicate_in_file",
@@ -268,6 +275,28 @@ def test_ids_spelt_any_way_name_one_child_each(corpus):
     assert cid(90) not in cohort and cid(92) not in cohort  # from rejected files
 
 
+def test_no_message_and_no_published_page_shows_personal_data(corpus):
+    [(detail,)] = corpus.query("select reason_detail from marts.fct_file_loads where file_name = ?",
+                               ["obec_dmc/DMC_DROPOUT_25650210.csv"])
+    assert cid(98) not in detail and "ใจดี" not in detail  # its first row is data, not a header
+    assert personal_data_found(corpus) == []
+
+
+def test_a_file_changed_under_its_old_name_is_rejected_and_the_loaded_one_kept(corpus):
+    changed = corpus.landing / "ovec" / "ovec_dropout_2022-01-17.csv"
+    original = changed.read_bytes()
+    try:
+        changed.write_bytes(ovec([ovec_row(cid(7)), ovec_row(cid(34))]))
+        outcome = run_warehouse(corpus.landing, corpus.out, [FEB_28, MAR_31])
+        assert outcome.ok, outcome.reason
+        rows = corpus.query("select load_status, reason_code from raw.load_manifest where file_name = ?"
+                            " order by loaded_at", ["ovec/ovec_dropout_2022-01-17.csv"])
+        assert rows == [("loaded", None), ("rejected", "changed_file")]
+        assert corpus.query("select count(*) from intermediate.int_cohort_children where child_id = ?", [cid(34)]) == [(0,)]
+    finally:
+        changed.write_bytes(original)
+
+
 def test_rows_reconcile_per_file(corpus):
     assert corpus.query(
         "select file_name from marts.fct_file_loads where load_status = 'loaded' and rows_in <> rows_used + rows_quarantined"
@@ -278,9 +307,9 @@ def test_the_other_agencies_still_load(corpus):
     by_agency = dict(corpus.query(
         "select source_agency, sum(children) from marts.status_summary where report_date = ? group by 1", [MAR_31]))
     assert set(by_agency) == {"obec_dmc", "eef", "ops", "ovec", "msdhs"}
-    # eef: the baseline's two (the aged-40 row quarantined); ops: two + the Thai-digit row + the good row
+    # ovec: the baseline's one and the file with a BOM; eef: the baseline's two (the aged-40 row quarantined); ops: two + the Thai-digit row + the good row
     # beside the malformed one
-    assert by_agency["eef"] == 2 and by_agency["ops"] == 4 and by_agency["ovec"] == 1 and by_agency["msdhs"] == 1
+    assert by_agency["eef"] == 2 and by_agency["ops"] == 4 and by_agency["ovec"] == 2 and by_agency["msdhs"] == 1
 
 
 def test_statuses_from_the_tracking_export(corpus):

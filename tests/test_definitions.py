@@ -36,8 +36,9 @@ def test_dbt_sources_are_the_raw_assets():
 def test_publication_depends_directly_on_every_asset_with_a_blocking_suite():
     blocking = {AssetKey(list(suite.asset)) for suite in load_suites() if suite.blocking}
     assert blocking == {
-        AssetKey(["intermediate", "int_child_listings"]), AssetKey(["intermediate", "int_tracking_events"]),
-        AssetKey(["marts", "fct_child_status"]), AssetKey(["marts", "status_summary"]),
+        AssetKey(["intermediate", "int_child_list_rows"]), AssetKey(["intermediate", "int_tracking_event_rows"]),
+        AssetKey(["intermediate", "int_tracking_events"]), AssetKey(["marts", "fct_child_status"]),
+        AssetKey(["marts", "status_summary"]),
     }
     for publication in (analytics_copy, national_bulletins):
         upstream = set(publication.asset_deps[publication.key])

@@ -9,7 +9,7 @@ sources still load.
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
 
 from orchestration.raw.contract import SOURCES, SourceSpec
-from orchestration.raw.loader import MANIFEST_TABLE, ensure_raw_tables, load_source
+from orchestration.raw.loader import MANIFEST_TABLE, ensure_raw_tables, load_source, record_stray_files
 from orchestration.settings import WarehouseSettings
 from orchestration.warehouse import connect, query_dicts
 
@@ -65,6 +65,8 @@ raw_source_assets = [build_raw_asset(spec) for spec in SOURCES]
 def load_manifest(context: AssetExecutionContext, settings: WarehouseSettings) -> MaterializeResult:
     with connect(settings.warehouse_path) as connection:
         ensure_raw_tables(connection, SOURCES)
+        for outcome in record_stray_files(connection, settings.landing_path, {spec.source for spec in SOURCES}):
+            context.log.warning(outcome.message)
         by_status = query_dicts(
             connection,
             f"select load_status, count(*) as files, sum(data_rows) as data_rows from {MANIFEST_TABLE} group by 1",

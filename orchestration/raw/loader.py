@@ -109,6 +109,9 @@ def _load_file(
         f"select min(file_name) from {MANIFEST_TABLE} where file_sha256 = ? and load_status = 'loaded'",
         [sha256],
     ).fetchall()[0][0]
+    (loaded_before,) = connection.execute(
+        f"select count(*) from {MANIFEST_TABLE} where file_name = ? and load_status = 'loaded'", [file_name]
+    ).fetchall()[0]
 
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     entry = {
@@ -122,6 +125,15 @@ def _load_file(
     if loaded_as is not None:
         outcome = FileOutcome(file_name, "duplicate_file", 0, "duplicate_file", f"same bytes as {loaded_as}")
         _record(connection, entry | {"duplicate_of": loaded_as}, outcome)
+        return outcome
+    if loaded_before:
+        # A delivered file never changes (the contract): a correction comes as a new file.
+        # The loaded version stays; a version that was rejected may be replaced.
+        outcome = FileOutcome(
+            file_name, "rejected", 0, "changed_file",
+            "this name was loaded before with other content; send a correction under a new name",
+        )
+        _record(connection, entry, outcome)
         return outcome
     try:
         if entry["file_date"] is None:
@@ -148,6 +160,40 @@ def _load_file(
         connection.execute("rollback")
         raise
     return outcome
+
+
+def record_stray_files(connection: duckdb.DuckDBPyConnection, landing_dir: Path, sources: set[str]) -> list[FileOutcome]:
+    """Files the loader would never read — at the landing root, in an unknown folder, or
+    in a subfolder of a source folder — are recorded as rejected, so no delivery vanishes.
+    Folders starting with '_' or '.' are tooling space (e.g. the generator's _truth/)."""
+    outcomes = []
+    for path in sorted(p for p in landing_dir.rglob("*") if p.is_file()):
+        relative = path.relative_to(landing_dir)
+        if any(part.startswith(("_", ".")) for part in relative.parts):
+            continue
+        if len(relative.parts) == 2 and relative.parts[0] in sources:
+            continue  # a source's own file, handled by its raw asset
+        file_name = relative.as_posix()
+        content = path.read_bytes()
+        sha256 = hashlib.sha256(content).hexdigest()
+        if connection.execute(
+            f"select count(*) from {MANIFEST_TABLE} where file_name = ? and file_sha256 = ?", [file_name, sha256]
+        ).fetchall()[0][0]:
+            continue
+        where = "folder" if len(relative.parts) > 1 else "landing folder root"
+        outcome = FileOutcome(
+            file_name, "rejected", 0, "unknown_source",
+            f"not in a source folder ({', '.join(sorted(sources))}); found in the {where}",
+        )
+        _record(
+            connection,
+            {"source": relative.parts[0] if len(relative.parts) > 1 else "", "file_name": file_name,
+             "file_sha256": sha256, "file_bytes": len(content), "file_date": None,
+             "loaded_at": datetime.now(timezone.utc).replace(tzinfo=None)},
+            outcome,
+        )
+        outcomes.append(outcome)
+    return outcomes
 
 
 def _to_arrow(spec, parsed, file_name, sha256, file_date, loaded_at) -> pa.Table:

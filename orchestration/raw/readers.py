@@ -64,12 +64,13 @@ def _decode(spec: SourceSpec, content: bytes) -> tuple[str, bool]:
                     "wrong_encoding",
                     "the file is UTF-8; the contract says Windows-874 (TIS-620) for this source",
                 )
+    encoding = "utf-8-sig" if spec.encoding.startswith("utf-8") else spec.encoding  # a BOM is always accepted
     try:
-        return content.decode(spec.encoding), False
+        return content.decode(encoding), False
     except UnicodeDecodeError as error:
         # A multi-byte character cut by the end of the file is truncation, not encoding.
         if error.reason == "unexpected end of data" and error.end >= len(content) - 3:
-            return content[: error.start].decode(spec.encoding), True
+            return content[: error.start].decode(encoding), True
         raise FileRejected(
             "wrong_encoding",
             f"byte {error.start} is not valid {_encoding_name(spec.encoding)}, "
@@ -86,10 +87,13 @@ def _header_index(spec: SourceSpec, header: list[str]) -> tuple[list[int], list[
     cleaned = [cell.strip() for cell in header]
     missing = [name for name, _ in spec.columns if name not in cleaned]
     if missing:
+        # Name only the contract's columns and a count: a file without its header has a
+        # child's data where the header should be, and that must not reach a message.
+        unexpected = sum(1 for cell in cleaned if cell and cell not in {n for n, _ in spec.columns})
         raise FileRejected(
             "missing_columns",
-            "header lacks " + ", ".join(f"'{name}'" for name in missing)
-            + f" (found: {', '.join(repr(c) for c in cleaned)})",
+            f"header row {spec.header_row} lacks " + ", ".join(f"'{name}'" for name in missing)
+            + f" ({unexpected} other cells found there)",
         )
     known = {name for name, _ in spec.columns}
     extra = [cell for cell in cleaned if cell and cell not in known]

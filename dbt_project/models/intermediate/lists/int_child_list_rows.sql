@@ -2,7 +2,7 @@
 -- docs/business-rules.md §2 applied: grade → stage, age, place codes, and the
 -- quarantine reason (null when the row is used). Rows in = rows used + quarantined.
 with unioned as (
-    select * from {{ ref('int_list_rows_unioned') }}
+    select * from {{ ref('int_child_list_rows_unioned') }}
 ),
 
 grades as (
@@ -19,9 +19,11 @@ enriched as (
         grades.education_stage as grade_stage,
         u.grade_key is not null and grades.grade_code is null as is_unknown_grade,
         -- no grade, or "never enrolled": the stage comes from age
-        grades.education_stage is null as needs_age_rule,
+        u.grade_key is null or (grades.grade_code is not null and grades.education_stage is null) as needs_age_rule,
         case
-            when u.age_raw is not null then try_cast(u.age_raw as integer)
+            -- whole years only: a cast would round 15.5 up to 16 and change the stage
+            when u.age_basis = 'reported_age' then
+                case when {{ matches_regex('trim(u.age_raw)', '[0-9]{1,3}') }} then cast(trim(u.age_raw) as integer) end
             when u.birth_date is not null then {{ age_in_years('u.birth_date', 'u.list_date') }}
         end as age_on_list_date,
         places.province_code,
@@ -47,6 +49,7 @@ enriched as (
 checked as (
     select
         *,
+        -- in the order of quarantine_reasons.rule_order (tests/test_rule_order.py)
         case
             when row_problem is not null then 'malformed_row'
             when child_id is null then 'missing_id'
@@ -56,11 +59,11 @@ checked as (
                 and not (birth_year_written between 1900 and 2100 or birth_year_written between 2400 and 2700)
                 then 'unresolvable_era'
             when birth_date_raw is not null and birth_date is null then 'unparseable_date'
-            when needs_age_rule and age_raw is null and birth_date is null then 'unparseable_date'
+            when needs_age_rule and age_basis = 'birth_date' and birth_date is null then 'unparseable_date'
             when birth_date > list_date then 'impossible_date'
+            when is_unknown_grade then 'unknown_grade'
             when age_on_list_date not between 3 and 25 then 'age_out_of_range'
             when needs_age_rule and age_on_list_date is null then 'age_out_of_range'
-            when is_unknown_grade then 'unknown_grade'
         end as row_rule_broken
     from enriched
 ),

@@ -3,7 +3,7 @@
 -- prefixes. int_place_name_resolutions then resolves what is left by fuzzy matching.
 with delivered as (
     select distinct province_key, province_code_given, district_key, subdistrict_key
-    from {{ ref('int_list_rows_unioned') }}
+    from {{ ref('int_child_list_rows_unioned') }}
 ),
 
 provinces as (

@@ -35,9 +35,34 @@ days as (
         tracker_org as last_tracker_org
     from last_event_of_day
     where rank_in_day = 1
+),
+
+changes as (
+    select
+        *,
+        case
+            when status_code = lag(status_code) over (partition by child_id order by valid_from) then 0 else 1
+        end as is_change
+    from days
+),
+
+runs as (
+    -- consecutive days with the same status form one run (gaps and islands)
+    select
+        *,
+        sum(is_change) over (partition by child_id order by valid_from rows between unbounded preceding and current row)
+            as status_run
+    from changes
 )
 
 select
-    *,
-    lead(valid_from) over (partition by child_id order by valid_from) as valid_to
-from days
+    child_id,
+    valid_from,
+    lead(valid_from) over (partition by child_id order by valid_from) as valid_to,
+    status_code,
+    min(valid_from) over (partition by child_id, status_run) as status_since,
+    status_run,
+    last_event_id,
+    last_event_at,
+    last_tracker_org
+from runs

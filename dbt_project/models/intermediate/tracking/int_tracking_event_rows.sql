@@ -12,6 +12,7 @@ checked as (
     select
         events.*,
         cohort.first_listed_on,
+        -- in the order of quarantine_reasons.rule_order (tests/test_rule_order.py)
         case
             when events.row_problem is not null or events.event_id is null then 'malformed_row'
             when events.child_id is null then 'missing_id'

@@ -40,7 +40,13 @@ select
     with_details.district_code,
     with_details.first_listed_on,
     {{ dbt.datediff('with_details.first_listed_on', 'with_details.report_date', 'day') }} as days_since_listing,
-    status.valid_from as status_since,
+    -- before any event, and through a first run of "being tracked" events, the child has
+    -- been in status 4 since it was listed
+    case
+        when status.status_code is null or (status.status_code = 4 and status.status_run = 1)
+            then with_details.first_listed_on
+        else status.status_since
+    end as status_since,
     status.last_event_at,
     status.last_tracker_org
 from with_details

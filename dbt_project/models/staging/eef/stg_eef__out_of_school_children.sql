@@ -14,6 +14,7 @@ select
     cast(null as integer) as birth_year_written,
     false as is_birth_year_era_repaired,
     {{ clean_text(thai_digits_to_arabic('age_years')) }} as age_raw,
+    'reported_age' as age_basis,
     {{ clean_text('grade') }} as grade_raw,
     {{ grade_key('grade') }} as grade_key,
     {{ place_columns(province='province', district='district', subdistrict='subdistrict') }},

@@ -18,6 +18,7 @@ select
     cast(null as string) as sex_raw,
     {{ birth_date_columns('birth_date', 'birth_date_ymd') }},
     cast(null as string) as age_raw,
+    'birth_date' as age_basis,
     -- No grade: these children were never placed; the stage comes from age.
     cast(null as string) as grade_raw,
     cast(null as string) as grade_key,

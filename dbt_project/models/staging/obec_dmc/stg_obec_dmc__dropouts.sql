@@ -19,6 +19,7 @@ select
     {{ clean_text('sex') }} as sex_raw,
     {{ birth_date_columns('birth_date', 'birth_date_ymd') }},
     cast(null as string) as age_raw,
+    'birth_date' as age_basis,
     {{ clean_text('grade') }} as grade_raw,
     {{ grade_key('grade') }} as grade_key,
     {{ place_columns(province='province', district='district', subdistrict='subdistrict') }},

@@ -19,6 +19,7 @@ select
     {{ clean_text('sex') }} as sex_raw,
     {{ birth_date_columns('birth_date', 'birth_date_ymd') }},
     cast(null as string) as age_raw,
+    'birth_date' as age_basis,
     -- OVEC splits the grade: PROGRAM ปวช./ปวส. and YEAR 1-3 form ปวช.2.
     {{ clean_text("coalesce(program, '') || coalesce(program_year, '')") }} as grade_raw,
     {{ grade_key("coalesce(program, '') || coalesce(program_year, '')") }} as grade_key,

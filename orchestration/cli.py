@@ -49,8 +49,9 @@ def _add_generation_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--start", type=_iso_date, default=date(2022, 1, 17), help="first list date")
     parser.add_argument("--end", type=_iso_date, default=None, help="last tracking export date")
-    parser.add_argument("--scenario", choices=["national", "seed003"], default="national",
-                        help="national: all five agencies; seed003: shaped like the published 2022 tables")
+    parser.add_argument("--scenario", choices=["national", "seed003", "linkage"], default="national",
+                        help="national: all five agencies; seed003: shaped like the published 2022 tables; "
+                             "linkage: IDs missing or mistyped between agencies, twins and namesakes")
 
 
 def _iso_date(text: str) -> date:

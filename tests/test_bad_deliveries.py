@@ -40,8 +40,8 @@ def dmc(rows, *, header=None, encoding="utf-8-sig") -> bytes:
 
 
 def dmc_row(child, *, birth="10/04/2553", grade="ป.6", province="มหาสารคาม", district="บรบือ",
-            subdistrict="โนนแดง", school="โรงเรียนบ้านโนนแดง", first="สมชาย"):
-    return [child, "ด.ช.", first, "ใจดี", "ช", birth, grade, "1044060001", school, province, district,
+            subdistrict="โนนแดง", school="โรงเรียนบ้านโนนแดง", first="สมชาย", last="ใจดี"):
+    return [child, "ด.ช.", first, last, "ช", birth, grade, "1044060001", school, province, district,
             subdistrict, "ฐานะยากจน", "04/03/2564"]
 
 
@@ -151,7 +151,10 @@ CORPUS = {
                                              header=[n for n, _ in OBEC_DMC.columns] + ["หมายเหตุ"]),  # extra column
     "obec_dmc/DMC_DROPOUT_25650215.csv": dmc([dmc_row(cid(26), school=f"โรงเรียน{SCRIPT}")]),  # script in text
     "obec_dmc/DMC_DROPOUT_25650216.csv": dmc([dmc_row(cid(27), birth="31/02/2553")]),  # not a date
-    "obec_dmc/DMC_DROPOUT_25650217.csv": dmc([dmc_row(""), dmc_row("12345")]),  # missing and malformed ID
+    # no usable ID and no name: nothing says who the child is
+    "obec_dmc/DMC_DROPOUT_25650217.csv": dmc([dmc_row("", first="", last=""), dmc_row("12345", first="", last="")]),
+    # no ID, but a name, a birth date and a place: a child, found by record linkage
+    "obec_dmc/DMC_DROPOUT_25650221.csv": dmc([dmc_row("", first="วิภาวรรณ", last="ศรีสุข", birth="02/02/2552")]),
     "obec_dmc/DMC_DROPOUT_25650218.csv": dmc([dmc_row(cid(28), grade="ป.7")]),  # unknown grade
     "ops/OPS_25650204.csv": ops([ops_row(cid(29)) + ["เกิน"], ops_row(cid(30))]),  # a field too many
     "obec_dmc/DMC_DROPOUT_25650219.csv": dmc([dmc_row(cid(31), province="ไม่ระบุ")]),  # province unknown
@@ -267,6 +270,14 @@ def test_places_are_matched_through_misspellings_abbreviations_and_prefixes(corp
     assert places[cid(22)][0] == "50"  # เชียงใหม → เชียงใหม่
     assert places[cid(23)] == ("10", "1001", "100103")  # กทม. / เขตพระนคร / แขวงวัดราชบพิธ
     assert places[cid(31)] == (None, None, None)  # ไม่ระบุ: kept, unknown
+
+
+def test_a_child_listed_without_an_id_is_counted(corpus):
+    rows = corpus.query(
+        "select identity_key, link_rule from intermediate.int_child_listings_resolved where file_name = ?",
+        ["obec_dmc/DMC_DROPOUT_25650221.csv"])
+    assert rows == [("row:obec_dmc/DMC_DROPOUT_25650221.csv:2", "own_row")]
+    assert corpus.query("select count(*) from intermediate.int_cohort_children where child_id = ?", [rows[0][0]]) == [(1,)]
 
 
 def test_ids_spelt_any_way_name_one_child_each(corpus):

@@ -473,10 +473,11 @@ def match_place(row: dict, source: str, tables):
 def row_outcome(row: dict, source: str, list_date: date, grades: dict[str, str]):
     """(quarantine reason or None, normalised ID, stage)."""
     child_id = normalise_id(row["citizen_id"])
-    if not child_id:
-        return "missing_id", None, None
-    if not re.fullmatch(r"\d{13}|G\d{12}", child_id):
-        return "malformed_id", None, None
+    named = any(str(row.get(cell) or "").strip() for cell in ("first_name", "last_name", "full_name"))
+    if not re.fullmatch(r"\d{13}|G\d{12}", child_id or ""):
+        if not named:  # no usable ID and no name: nothing says which child
+            return ("missing_id" if not child_id else "malformed_id"), None, None
+        child_id = None  # named without an ID: a child found by record linkage
     birth = parse_date(row["birth_date"], "CE" if source == "ovec" else "BE") if "birth_date" in row else None
     if birth is _BAD or (birth is None and source == "msdhs"):
         return "unparseable_date", child_id, None
@@ -491,10 +492,10 @@ def row_outcome(row: dict, source: str, list_date: date, grades: dict[str, str])
         grade = f"{row['program']}{row['program_year']}"
     grade = grade.replace(" ", "")
     stage = grades.get(grade, None) if grade else ""
-    if (age is not None and not 3 <= age <= 25) or (not stage and age is None):
-        return "age_out_of_range", child_id, None
     if stage is None:
         return "unknown_grade", child_id, None
+    if (age is not None and not 3 <= age <= 25) or (not stage and age is None):
+        return "age_out_of_range", child_id, None
     return None, child_id, stage or ("compulsory" if age < 16 else "post_compulsory")
 
 
@@ -516,12 +517,15 @@ def read_landing(out: Path):
             seen = set()
             for number, row in read_rows(path, source)[1]:
                 reason, child_id, stage = row_outcome(row, source, list_date, grades)
-                if reason is None and child_id in seen:
+                same_row = child_id or "no id|" + "|".join(str(row.get(c) or "") for c in ("first_name", "last_name", "full_name", "birth_date", "age_years"))
+                if reason is None and same_row in seen:
                     reason = "duplicate_in_file"
                 if reason:
                     quarantine.append((source, path.name, number, reason))
                     continue
-                seen.add(child_id)
+                seen.add(same_row)
+                # this reader links nothing: a named row without an ID is a child of its own
+                child_id = child_id or f"row:{source}/{path.name}:{number}"
                 province, district = match_place(row, source, tables)
                 used.append((child_id, list_date, priority[source], number, source, stage, province, district))
     used.sort()

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 
 from .details import Details
 from .landing import Landing
+from .identity_noise import garble_ids
+from .rules import agency_priority
 from .quirks import JUNK_REASONS, apply_row_quirks, junk_row, repeated_row, retyped_duplicate
 from .rows import Cell, RowDraft, draft_for
 from .scenarios import Plan
@@ -47,12 +49,14 @@ class ListFile:
 
 
 def build_list_file(
-    rng: random.Random, plan: Plan, source: str, list_index: int, list_date: date, entries: list[tuple[Child, Details]]
+    rng: random.Random, plan: Plan, source: str, list_index: int, list_date: date, entries: list[tuple[Child, Details]],
+    later_listings: set[tuple[str, str, date]] = frozenset(),
 ) -> ListFile:
     """One agency list: its children's rows in a shuffled order, with every row-level quirk."""
     drafts = [draft_for(source, child, details, list_date, rng) for child, details in entries]
     origin = {id(d): entry for d, entry in zip(drafts, entries)}
     rng.shuffle(drafts)
+    garble_ids(rng, drafts, plan.identity_noise, later_listings, source)
     apply_row_quirks(rng, source, drafts)
     listing = ListFile(source, list_date, file_name(source, list_date), drafts, header(source))
     _add_retyped_duplicates(rng, listing, origin)
@@ -118,6 +122,8 @@ def _row_facts(listing: ListFile) -> tuple[list[ListRowFact], list[QuirkFact]]:
                 number,
                 listing.list_date,
                 draft.child_id,
+                draft.true_child,
+                draft.id_delivery,
                 draft.rule_broken,
                 draft.education_stage,
                 draft.province_code,
@@ -135,13 +141,14 @@ def write_lists(rng: random.Random, plan: Plan, landing: Landing, start: date) -
     by_file: dict[tuple[str, date], list] = {}
     for listing in plan.world.listings:
         by_file.setdefault((listing.agency, listing.list_date), []).append((children[listing.child], listing.details))
+    later_listings = _later_listings(plan)
     files: list[ListFile] = []
     row_facts: list[ListRowFact] = []
     quirk_facts: list[QuirkFact] = []
     for source, dates in plan.schedule.items():
         for list_index, day in enumerate(dates):
             entries = by_file.get((source, day), [])
-            listing = build_list_file(rng, plan, source, list_index, day, entries)
+            listing = build_list_file(rng, plan, source, list_index, day, entries, later_listings)
             listing.written = listing.data()
             landing.write(source, listing.name, listing.written, len(listing.drafts))
             rows, quirks = _row_facts(listing)
@@ -150,6 +157,22 @@ def write_lists(rng: random.Random, plan: Plan, landing: Landing, start: date) -
             files.append(listing)
     _write_file_quirks(plan, landing, files, start)
     return files, row_facts, quirk_facts
+
+
+def _later_listings(plan: Plan) -> set[tuple[str, str, date]]:
+    """(child ID, agency, list date) of every listing but each child's first."""
+    first: dict[int, tuple[date, int]] = {}
+    priority = agency_priority()
+    for listing in plan.world.listings:
+        key = (listing.list_date, priority.get(listing.agency, 99))
+        if listing.child not in first or key < first[listing.child]:
+            first[listing.child] = key
+    children = plan.world.children
+    return {
+        (children[l.child].child_id, l.agency, l.list_date)
+        for l in plan.world.listings
+        if (l.list_date, priority.get(l.agency, 99)) != first[l.child]
+    }
 
 
 def _write_file_quirks(plan: Plan, landing: Landing, files: list[ListFile], start: date) -> None:

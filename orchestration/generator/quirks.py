@@ -195,10 +195,15 @@ def retyped_duplicate(rng: random.Random, source: str, child: Child, details: De
     """The same child entered again further down the list, spelt a little differently."""
     again = draft_for(source, child, details, first.list_date, rng)
     again.quirks.clear()
+    if first.id_delivery != "correct":
+        # the same slip again (a missing or mistyped ID): the clerk copied the row; without
+        # an ID, the name is what makes it the same row, so it is not misspelt
+        again.cells["citizen_id"], again.child_id, again.id_delivery = first.cells["citizen_id"], first.child_id, first.id_delivery
+        return again
     styles = [s for s in ids.styles_for(child.child_id) if ids.spell(child.child_id, s) != first.cells["citizen_id"]]
-    if styles:
+    if styles and not child.id_less:
         again.cells["citizen_id"] = ids.spell(child.child_id, rng.choice(styles))
-    if "first_name" in again.cells and rng.random() < 0.5:
+    if "first_name" in again.cells and rng.random() < 0.5 and not child.id_less:
         again.cells["first_name"] = misspell_name(child.first_name, rng)
     if "name_prefix" in again.cells:
         again.cells["name_prefix"] = other_prefix_spelling(str(again.cells["name_prefix"]))
@@ -207,10 +212,13 @@ def retyped_duplicate(rng: random.Random, source: str, child: Child, details: De
 
 def repeated_row(draft: RowDraft) -> RowDraft:
     """A whole row repeated verbatim (a paste gone twice)."""
-    return RowDraft(cells=dict(draft.cells), child_id=draft.child_id, list_date=draft.list_date)
+    return RowDraft(cells=dict(draft.cells), child_id=draft.child_id, list_date=draft.list_date,
+                    true_child=draft.true_child, id_delivery=draft.id_delivery)
 
 
 # --- junk rows: not cohort children, each breaking exactly one row rule -----------------
+# (missing_id and malformed_id junk also lack a name: a row without an ID that does name a
+# child is no junk, it is linked — see identity_noise.py)
 
 JUNK_REASONS = {
     "obec_dmc": ("missing_id", "malformed_id", "unparseable_date", "impossible_date", "age_out_of_range", "unknown_grade"),
@@ -235,12 +243,13 @@ def junk_row(rng: random.Random, source: str, reason: str, list_date: date, iden
     draft.rule_broken = reason
     draft.education_stage = draft.province_code = draft.district_code = None
     cells = draft.cells
-    if reason == "missing_id":
-        cells["citizen_id"] = rng.choice(("", "", " "))
+    if reason in ("missing_id", "malformed_id"):
+        # No usable ID and no name either: nothing says which child the row is about.
+        cells["citizen_id"] = rng.choice(("", "", " ")) if reason == "missing_id" else ids.malformed_id(rng)
         draft.child_id = None
-    elif reason == "malformed_id":
-        cells["citizen_id"] = ids.malformed_id(rng)
-        draft.child_id = None
+        for name_cell in ("first_name", "last_name", "full_name"):
+            if name_cell in cells:
+                cells[name_cell] = ""
     elif reason == "unparseable_date":
         if source == "msdhs" and rng.random() < 0.5:
             cells["birth_date"] = ""  # MSDHS needs the birth date for its age rule

@@ -47,8 +47,10 @@ def sex_text(source: str, sex: str) -> str:
 @dataclass(slots=True, eq=False)  # rows are compared by identity: two rows may hold equal cells
 class RowDraft:
     cells: dict[str, Cell]
-    child_id: str | None  # the normalised ID the row names; None when missing or malformed
+    child_id: str | None  # the normalised ID the row gives; None when missing or malformed
     list_date: date
+    true_child: str | None = None  # the child the row really names (its real ID); None for junk
+    id_delivery: str = "correct"  # correct | missing | typo (fails its check digit) | typo_valid
     rule_broken: str | None = None  # the one row rule a junk row breaks by construction
     education_stage: str | None = None
     province_code: str | None = None
@@ -160,6 +162,7 @@ def draft_for(source: str, child: Child, details: Details, list_date: date, rng:
     draft = RowDraft(
         cells=cells,
         child_id=child.child_id,
+        true_child=child.child_id,
         list_date=list_date,
         education_stage=stage_of(details.grade, child.age_on(list_date)),
         province_code=details.place.province_code,
@@ -169,6 +172,16 @@ def draft_for(source: str, child: Child, details: Details, list_date: date, rng:
     )
     if source == "eef" and isinstance(cells["full_name"], str) and "  " in cells["full_name"]:
         draft.note("full_name", "name_spacing", "normalised")
-    if check_digit_flag(child.child_id) is False:
+    if child.id_less:
+        withhold_id(draft)
+    elif check_digit_flag(child.child_id) is False:
         draft.note("citizen_id", "bad_check_digit", "flagged")
     return draft
+
+
+def withhold_id(draft: RowDraft) -> None:
+    """The row names its child by name, birth and place only: record linkage finds it."""
+    draft.cells["citizen_id"] = ""
+    draft.child_id = None
+    draft.id_delivery = "missing"
+    draft.note("citizen_id", "id_missing", "linked_or_own_identity")

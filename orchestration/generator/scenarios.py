@@ -18,6 +18,7 @@ from orchestration.reference import column
 
 from .details import AGE_RANGES, AGENCIES, Details, details_for, draw_age, moved, promoted
 from .events import Clock, Event, EventFactory, free_history, scripted_histories, targeted_history
+from .identity_noise import LINKAGE_NOISE, NATIONAL_NOISE, IdentityNoise, add_look_alikes, mark_id_less
 from .places import pick_place
 from .rules import COMPULSORY, POST_COMPULSORY, agency_priority, stage_of
 from .truth import Truth
@@ -63,6 +64,7 @@ class Plan:
     identities: IdentityFactory
     factory: EventFactory
     check: Callable[[Truth], None] | None = None  # raises when the truth misses a target
+    identity_noise: IdentityNoise = IdentityNoise()
 
 
 def add_months(day: date, months: int) -> date:
@@ -159,7 +161,8 @@ def _other_agency_listing(rng: random.Random, world: World, index: int, own: lis
     return Listing(index, agency, day, details_for(rng, agency, child.age_on(day), place, day))
 
 
-def build_national(streams: Streams, children: int, start: date, end: date) -> Plan:
+def build_national(streams: Streams, children: int, start: date, end: date, *,
+                   noise: IdentityNoise = NATIONAL_NOISE, overlap_share: float = OVERLAP_SHARE) -> Plan:
     if children < 1:
         raise ScenarioError("national needs at least one child")
     rng = streams.rng("world")
@@ -182,11 +185,14 @@ def build_national(streams: Streams, children: int, start: date, end: date) -> P
                 details = _relist(rng, agency, details)
                 own.append(Listing(index, agency, later, details))
         own_listings.append(own)
-    for index in sorted(rng.sample(range(children), round(OVERLAP_SHARE * children))):
+    for index in sorted(rng.sample(range(children), round(overlap_share * children))):
         for _ in range(2 if rng.random() < 0.1 else 1):
             extra = _other_agency_listing(rng, world, index, own_listings[index], schedule)
             if extra:
                 own_listings[index].append(extra)
+    noise_rng = streams.rng("identity_noise")
+    add_look_alikes(noise_rng, world, own_listings, identities, noise)
+    mark_id_less(noise_rng, world, own_listings, noise)
     world.listings = [listing for own in own_listings for listing in own]
 
     report_dates = report_dates_for(start, end)
@@ -196,7 +202,8 @@ def build_national(streams: Streams, children: int, start: date, end: date) -> P
     first_listed = world.first_listed()
     # The first children listed on ``start`` by DMC alone get scripted histories.
     scripted = [
-        i for i, own in enumerate(own_listings) if len(own) == 1 and own[0].agency == "obec_dmc" and own[0].list_date == start
+        i for i, own in enumerate(own_listings)
+        if len(own) == 1 and own[0].agency == "obec_dmc" and own[0].list_date == start and not world.children[i].id_less
     ][:5]
     events = scripted_histories(factory, [world.children[i].child_id for i in scripted], "obec_dmc", start, report_dates, end)
     if not events:
@@ -204,10 +211,16 @@ def build_national(streams: Streams, children: int, start: date, end: date) -> P
     events += [
         event
         for index, child in enumerate(world.children)
-        if index not in scripted
+        if index not in scripted and not child.id_less  # the field app cannot name a child without an ID
         for event in free_history(event_rng, clock, factory, child.child_id, own_listings[index][0].agency, first_listed[index], end)
     ]
-    return Plan(world, events, schedule, report_dates, NATIONAL_FILE_QUIRKS, identities, factory)
+    return Plan(world, events, schedule, report_dates, NATIONAL_FILE_QUIRKS, identities, factory, identity_noise=noise)
+
+
+def build_linkage(streams: Streams, children: int, start: date, end: date) -> Plan:
+    """A national set where IDs go wrong between agencies (missing, mistyped), with twins
+    and namesakes: for measuring record linkage against the truth of list_rows.csv."""
+    return build_national(streams, children, start, end, noise=LINKAGE_NOISE, overlap_share=0.3)
 
 
 # --- seed 003 -------------------------------------------------------------------------
@@ -354,4 +367,5 @@ def check_seed003(truth: Truth) -> None:
 SCENARIOS: dict[str, Callable[[Streams, int, date, date], Plan]] = {
     "national": build_national,
     "seed003": build_seed003,
+    "linkage": build_linkage,
 }

@@ -45,7 +45,9 @@ class ListRowFact:
     file_name: str
     row_number: int
     list_date: date
-    child_id: str | None
+    child_id: str | None  # the ID the row gives, normalised (None: missing or malformed)
+    true_child_id: str | None  # the child the row really names (None for junk)
+    id_delivery: str  # correct | missing | typo | typo_valid
     rule_broken: str | None  # a row rule other than duplicate_in_file, by construction
     education_stage: str | None
     province_code: str | None
@@ -99,6 +101,8 @@ class Truth:
     quarantine: list[tuple[str, str, int, str]]
     quirks: list[QuirkFact]
     used_event_ids: list[str] = field(default_factory=list)
+    # (source, file, row, true child, id delivery, identity) of every used list row
+    list_rows: list[tuple] = field(default_factory=list)
     _on_cache: dict[date, list[ChildOnDate]] = field(default_factory=dict, repr=False)
     _starts: dict[str, tuple[list[date], list[date]]] = field(default_factory=dict, repr=False)
 
@@ -167,7 +171,8 @@ def _used_rows(rows: Iterable[ListRowFact], loaded: set[tuple[str, str]], quaran
         if row.rule_broken:
             quarantine.append((row.source, row.file_name, row.row_number, row.rule_broken))
             continue
-        key = (row.source, row.file_name, row.child_id)
+        # a row without an ID is the same row again when it names the same child
+        key = (row.source, row.file_name, row.child_id or f"no id|{row.true_child_id}")
         if key in named:
             quarantine.append((row.source, row.file_name, row.row_number, "duplicate_in_file"))
             continue
@@ -176,11 +181,53 @@ def _used_rows(rows: Iterable[ListRowFact], loaded: set[tuple[str, str]], quaran
     return used
 
 
-def _cohort(used: list[ListRowFact]) -> tuple[dict[str, CohortChild], dict[str, list[DetailsPeriod]]]:
+def _is_valid(child_id: str | None) -> bool:
+    return child_id is not None and id_type(child_id) is not None and check_digit_flag(child_id) is not False
+
+
+def _row_key(row: ListRowFact) -> str:
+    return f"{row.source}/{row.file_name}:{row.row_number}"
+
+
+def resolve_identities(used: list[ListRowFact]) -> dict[tuple[str, str, int], str]:
+    """The identity each used row resolves to under the rules applied perfectly
+    (docs/business-rules.md §3): a valid ID is its own identity (a check-passing typo
+    too: it cannot be told from a real ID); a row without one joins its child's valid ID
+    when the child has a row carrying it; else its child's rows without a valid ID form
+    one identity — their smallest check-failing ID, or their first-listed row. A valid ID
+    one slip from its child's ID (a check-passing typo) joins the child too."""
+    priority = agency_priority()
+    order = lambda r: (r.list_date, priority[r.source], r.source, r.file_name, r.row_number)  # noqa: E731
+    valid_ids_of: dict[str, set[str]] = defaultdict(set)
+    weak_rows: dict[str, list[ListRowFact]] = defaultdict(list)
+    for row in used:
+        if _is_valid(row.child_id) and row.id_delivery != "typo_valid":
+            if row.child_id == row.true_child_id:
+                valid_ids_of[row.true_child_id].add(row.child_id)
+        else:
+            weak_rows[row.true_child_id].append(row)
+    identity = {}
+    for row in used:
+        if _is_valid(row.child_id) and row.id_delivery != "typo_valid":
+            identity[(row.source, row.file_name, row.row_number)] = row.child_id
+    for child, rows in weak_rows.items():
+        if child in valid_ids_of:
+            group = child
+        else:
+            failing = sorted(r.child_id for r in rows if r.child_id is not None and not _is_valid(r.child_id))
+            mistyped_valid = sorted(r.child_id for r in rows if r.id_delivery == "typo_valid")
+            failing = failing or mistyped_valid
+            group = failing[0] if failing else f"row:{_row_key(min(rows, key=order))}"
+        for row in rows:
+            identity[(row.source, row.file_name, row.row_number)] = group
+    return identity
+
+
+def _cohort(used: list[ListRowFact], identity: dict[tuple[str, str, int], str]) -> tuple[dict[str, CohortChild], dict[str, list[DetailsPeriod]]]:
     priority = agency_priority()
     by_child: dict[str, list[ListRowFact]] = defaultdict(list)
     for row in used:
-        by_child[row.child_id].append(row)
+        by_child[identity[(row.source, row.file_name, row.row_number)]].append(row)
     children, details = {}, {}
     for child_id, child_rows in by_child.items():
         # Same date: agency priority, then the lower row number.
@@ -232,7 +279,11 @@ def compute_truth(
     loaded = {(f.source, f.file_name) for f in files if f.expected_status == LOADED}
     quarantine: list[tuple[str, str, int, str]] = []
     used_rows = _used_rows(rows, loaded, quarantine)
-    children, details = _cohort(used_rows)
+    identity = resolve_identities(used_rows)
+    children, details = _cohort(used_rows, identity)
+    # the child a delivered ID names (events give IDs)
+    identity_of_id = {row.child_id: identity[(row.source, row.file_name, row.row_number)]
+                      for row in used_rows if row.child_id is not None and id_type(row.child_id) is not None}
 
     events_by_child: dict[str, list[Event]] = defaultdict(list)
     used_event_ids = []
@@ -240,7 +291,8 @@ def compute_truth(
         copies = [(export_files[i], line) for i, line in zip(event.exports, event.lines) if ("tracking", export_files[i]) in loaded]
         if not copies:
             continue
-        child = children.get(event.child_id)
+        child_key = identity_of_id.get(event.child_id)
+        child = children.get(child_key) if child_key else None
         reason = None
         if child is None:
             reason = "event_unknown_child"
@@ -249,12 +301,15 @@ def compute_truth(
         if reason:
             quarantine.extend(("tracking", name, line, reason) for name, line in copies)
             continue
-        events_by_child[event.child_id].append(event)
+        events_by_child[child_key].append(event)
         used_event_ids.append(event.event_id)
 
     status = {cid: _status_intervals(c.first_listed_on, events_by_child.get(cid, [])) for cid, c in children.items()}
     loaded_quirks = [q for q in quirks if (q.source, q.file_name) in loaded]
-    return Truth(children, details, status, sorted(report_dates), list(files), sorted(quarantine), loaded_quirks, used_event_ids)
+    list_rows = [(r.source, r.file_name, r.row_number, r.true_child_id, r.id_delivery,
+                  identity[(r.source, r.file_name, r.row_number)]) for r in used_rows]
+    return Truth(children, details, status, sorted(report_dates), list(files), sorted(quarantine), loaded_quirks,
+                 used_event_ids, list_rows=list_rows)
 
 
 # --- writing ------------------------------------------------------------------------
@@ -311,7 +366,8 @@ def write_truth(truth: Truth, truth_dir: Path) -> None:
         truth_dir / "children.csv",
         ("child_id", "id_type", "has_valid_check_digit", "first_listed_on", "source_agency"),
         (
-            (cid, id_type(cid), _bool(check_digit_flag(cid)), truth.children[cid].first_listed_on.isoformat(), truth.children[cid].source_agency)
+            (cid, "none" if cid.startswith("row:") else id_type(cid), _bool(check_digit_flag(cid)),
+             truth.children[cid].first_listed_on.isoformat(), truth.children[cid].source_agency)
             for cid in ids
         ),
     )
@@ -350,6 +406,11 @@ def write_truth(truth: Truth, truth_dir: Path) -> None:
         ),
     )
     _write_csv(truth_dir / "quarantine.csv", ("source", "file_name", "row_number", "reason_code"), truth.quarantine)
+    _write_csv(
+        truth_dir / "list_rows.csv",
+        ("source", "file_name", "row_number", "true_child_id", "id_delivery", "identity"),
+        sorted(truth.list_rows),
+    )
     _write_csv(
         truth_dir / "quirks.csv",
         ("source", "file_name", "row_number", "field", "quirk", "expected_handling"),
@@ -500,6 +561,15 @@ a truncated last line counts as a row).
 quarantine. Row numbers as a person sees them: CSV line (header = line 1), Excel row
 (EEF data from row 4, MSDHS from row 2), JSONL line. Junk tracking events appear in exactly
 one export each, so their quarantine row is unambiguous.
+
+## `list_rows.csv`
+`source, file_name, row_number, true_child_id, id_delivery, identity`: every used list row
+with the child it really names, how its ID was delivered (`correct`, `missing`, `typo` —
+one digit mistyped, failing the check digit —, `typo_valid` — mistyped but passing it, so
+it cannot be told from a real ID), and the identity the rules give it when applied
+perfectly (a valid ID; for a row without one, its child's valid ID if the child has a row
+carrying it, else its child's smallest failing ID, else `row:<source>/<file>:<row>` of
+the child's first row). Record linkage is measured against `true_child_id`.
 
 ## `quirks.csv`
 `source, file_name, row_number, field, quirk, expected_handling`: repairable quirks in used

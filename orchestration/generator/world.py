@@ -25,6 +25,7 @@ class Child:
     last_name: str
     birth_date: date
     place: Place  # home on the first listing
+    id_less: bool = False  # listed without any ID (so the field app cannot track it)
 
     def age_on(self, day: date) -> int:
         return age_on(self.birth_date, day)

@@ -39,8 +39,15 @@ class Suite:
             kwargs = expectation["kwargs"]
             names += [kwargs[key] for key in COLUMN_KWARGS if key in kwargs]
             names += kwargs.get("column_list", [])
-            names += re.findall(r"\b([a-z_][a-z0-9_]*)\.", kwargs.get("row_condition", ""))
+            names += _condition_columns(kwargs.get("row_condition", ""))
         return list(dict.fromkeys(names))
+
+
+def _condition_columns(condition: str) -> list[str]:
+    """Column names in a pandas row condition: identifiers outside quotes that are not
+    method calls (isnull(), ...)."""
+    unquoted = re.sub(r"'[^']*'|\"[^\"]*\"", "", condition)
+    return [name for name in re.findall(r"\b([a-z_][a-z0-9_]*)\b(?!\s*\()", unquoted)]
 
 
 def expectations_dir() -> Path:

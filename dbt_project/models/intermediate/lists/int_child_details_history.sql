@@ -1,4 +1,4 @@
--- The details (stage, grade, place) in effect for each child from each list date on:
+-- The details (stage, grade, place) in effect for each child (resolved identity) from each list date on:
 -- the latest list row wins from its date; on one date, agency priority then the
 -- earliest row. valid_to is the next list date naming the child (exclusive).
 -- docs/business-rules.md §3.
@@ -6,16 +6,16 @@ with per_list_date as (
     select
         *,
         row_number() over (
-            partition by child_id, list_date
+            partition by identity_key, list_date
             order by agency_priority, file_name, row_number
         ) as rank_on_date
-    from {{ ref('int_child_listings') }}
+    from {{ ref('int_child_listings_resolved') }}
 )
 
 select
-    child_id,
+    identity_key as child_id,
     list_date as valid_from,
-    lead(list_date) over (partition by child_id order by list_date) as valid_to,
+    lead(list_date) over (partition by identity_key order by list_date) as valid_to,
     source_agency as details_from_agency,
     file_name as details_from_file,
     row_number as details_from_row,

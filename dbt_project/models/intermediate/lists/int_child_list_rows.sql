@@ -52,8 +52,10 @@ checked as (
         -- in the order of quarantine_reasons.rule_order (tests/test_rule_order.py)
         case
             when row_problem is not null then 'malformed_row'
-            when child_id is null then 'missing_id'
-            when id_type is null then 'malformed_id'
+            -- without a usable ID a row is still a child, found by record linkage, if it
+            -- says who: a first and a last name
+            when id_type is null and (first_name is null or last_name is null)
+                then case when child_id is null then 'missing_id' else 'malformed_id' end
             when birth_date_raw is not null and birth_date is null
                 and birth_year_written is not null
                 and not (birth_year_written between 1900 and 2100 or birth_year_written between 2400 and 2700)
@@ -74,7 +76,15 @@ deduplicated as (
         case
             when row_rule_broken is null
                 then row_number() over (
-                    partition by file_name, child_id, row_rule_broken is null
+                    -- a row without a usable ID is the same row again when its name and
+                    -- birth (or age) are
+                    partition by file_name,
+                        case
+                            when id_type is not null then child_id
+                            else 'no id|' || first_name || '|' || last_name || '|'
+                                || coalesce(cast(birth_date as string), 'age ' || cast(age_on_list_date as string), '')
+                        end,
+                        row_rule_broken is null
                     order by row_number
                 )
         end as occurrence_in_file
@@ -91,6 +101,11 @@ select
     child_id,
     id_type,
     has_valid_check_digit,
+    case
+        when id_type = 'gcode' or (id_type = 'citizen' and has_valid_check_digit) then 'valid'
+        when id_type = 'citizen' then 'invalid_check'
+        else 'none'
+    end as id_class,
     name_prefix,
     first_name,
     last_name,

@@ -4,13 +4,21 @@ with events as (
     select * from {{ ref('stg_tracking__events') }}
 ),
 
+-- the child a delivered ID names: itself when valid, or the identity its list rows resolved to
+identities as (
+    select distinct child_id as delivered_id, identity_key
+    from {{ ref('int_child_listings_resolved') }}
+    where id_type is not null
+),
+
 cohort as (
-    select child_id, first_listed_on from {{ ref('int_cohort_children') }}
+    select child_id as identity_key, first_listed_on from {{ ref('int_cohort_children') }}
 ),
 
 checked as (
     select
         events.*,
+        identities.identity_key,
         cohort.first_listed_on,
         -- in the order of quarantine_reasons.rule_order (tests/test_rule_order.py)
         case
@@ -22,8 +30,10 @@ checked as (
             when events.status_code is null then 'unknown_status'
         end as row_rule_broken
     from events
+    left join identities
+        on identities.delivered_id = events.child_id
     left join cohort
-        on cohort.child_id = events.child_id
+        on cohort.identity_key = identities.identity_key
 ),
 
 deduplicated as (
@@ -47,6 +57,7 @@ select
     citizen_id_raw,
     child_id,
     id_type,
+    identity_key,
     recorded_at_raw,
     recorded_at,
     recorded_on,

@@ -10,10 +10,11 @@ linkage library that runs on DuckDB (and on Spark). Its m-probabilities are lear
 the rows whose IDs agree: they are known matches, so no unsupervised guessing is needed.
 
 `find_match_pairs` scores candidate pairs; `resolve_identities` turns them into one
-identity per row: a pair at or above the merge threshold whose first names agree is
-merged; one between the review and merge thresholds — or whose first names disagree:
-twins and siblings share family name, birth and home — is not merged and goes to the
-review queue (a dbt model).
+identity per row: a pair at or above the merge threshold whose names agree is
+merged; one between the review and merge thresholds — or whose first or family names
+clearly disagree (twins and siblings share family name, birth and home; in a national
+cohort, many children share a first name, sex, birth year and district) — is not
+merged and goes to the review queue (a dbt model).
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def _settings(prior: float):
             cl.DamerauLevenshteinAtThresholds("delivered_id", [1, 2]),
         ],
         blocking_rules_to_generate_predictions=blocking,
-        retain_intermediate_calculation_columns=True,  # gamma_first_name: see first_names_agree
+        retain_intermediate_calculation_columns=True,  # gamma_*_name: see names_agree
         additional_columns_to_retain=[],
     ), block_on
 
@@ -115,7 +116,7 @@ def find_match_pairs(records: pd.DataFrame, *, review_threshold: float, seed: in
     IDs one slip apart."""
     empty = pd.DataFrame({"row_key_l": pd.Series(dtype="string"), "row_key_r": pd.Series(dtype="string"),
                           "match_probability": pd.Series(dtype="float64"),
-                          "first_names_agree": pd.Series(dtype="boolean")})
+                          "names_agree": pd.Series(dtype="boolean")})
     needs_linkage = records["id_class"] != VALID
     if not needs_linkage.any() or len(records) < 2:
         return empty
@@ -141,10 +142,13 @@ def find_match_pairs(records: pd.DataFrame, *, review_threshold: float, seed: in
     if predictions.empty:
         return empty
     pairs = predictions[["row_key_l", "row_key_r", "match_probability"]].copy()
-    # gamma 0 is the lowest level (clearly different names); -1 is a missing name
-    pairs["first_names_agree"] = predictions["gamma_first_name"] != 0
+    # gamma 0 is the lowest level (clearly different names); -1 is a missing name. A pair
+    # with either name clearly different is for a person, whatever its probability: the
+    # m-probabilities are learnt from rows whose IDs agree, where names almost never
+    # differ, so splink cannot weigh a different family name well.
+    pairs["names_agree"] = (predictions["gamma_first_name"] != 0) & (predictions["gamma_last_name"] != 0)
     return pairs.astype({"row_key_l": "string", "row_key_r": "string", "match_probability": "float64",
-                         "first_names_agree": "boolean"})
+                         "names_agree": "boolean"})
 
 
 def _valid_id_aliases(records: pd.DataFrame, strong: list[tuple], valid: set[str]):
@@ -191,7 +195,7 @@ def resolve_identities(records: pd.DataFrame, pairs: pd.DataFrame, thresholds: T
     unit = {row.row_key: row.row_key if row.id_class != INVALID_CHECK else f"id:{row.delivered_id}"
             for row in records.itertuples(index=False)}
     valid = set(records.loc[records["id_class"] == VALID, "row_key"])
-    mergeable = (pairs["match_probability"] >= thresholds.merge) & pairs["first_names_agree"].fillna(True)
+    mergeable = (pairs["match_probability"] >= thresholds.merge) & pairs["names_agree"].fillna(True)
     strong = [tuple(p) for p in pairs.loc[mergeable, ["row_key_l", "row_key_r", "match_probability"]].itertuples(index=False)]
     canonical, alias_link = _valid_id_aliases(records, strong, valid)
 

@@ -1,11 +1,11 @@
 -- Pairs of list rows that may name one child but were kept apart — a match probability
--- between the review and merge thresholds, or different first names (twins and siblings
--- share family name, birth and home) — for a person to decide. Both rows are shown as
+-- between the review and merge thresholds, or a different first or family name (twins and
+-- siblings share family name, birth and home) — for a person to decide. Both rows are shown as
 -- delivered. Restricted: personal data.
 with pairs as (
     select *
     from {{ ref('int_identity_match_pairs') }}
-    where match_probability < {{ var('linkage_merge_threshold') }} or not first_names_agree
+    where match_probability < {{ var('linkage_merge_threshold') }} or not names_agree
 ),
 
 rows as (
@@ -30,7 +30,7 @@ rows as (
 
 select
     pairs.match_probability,
-    pairs.first_names_agree,
+    pairs.names_agree,
     l.identity_key as identity_key_l,
     l.file_name as file_name_l,
     l.row_number as row_number_l,

@@ -65,3 +65,14 @@
 {% macro default__child_key(child_id_expr) -%}
     child_key_hmac({{ child_id_expr }})
 {%- endmacro %}
+
+{#- The median of a numeric expression (an aggregate). -#}
+{% macro median_of(expr) -%}
+    {{ return(adapter.dispatch('median_of', 'backtoschool')(expr)) }}
+{%- endmacro %}
+{% macro default__median_of(expr) -%}
+    median({{ expr }})
+{%- endmacro %}
+{% macro spark__median_of(expr) -%}
+    percentile_approx({{ expr }}, 0.5)
+{%- endmacro %}

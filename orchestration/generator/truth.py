@@ -103,6 +103,9 @@ class Truth:
     used_event_ids: list[str] = field(default_factory=list)
     # (source, file, row, true child, id delivery, identity) of every used list row
     list_rows: list[tuple] = field(default_factory=list)
+    # every used event: (event_id, child identity, recorded_at, status, tracker_org,
+    # placement, reason_code, assistance codes joined by '|')
+    events: list[tuple] = field(default_factory=list)
     _on_cache: dict[date, list[ChildOnDate]] = field(default_factory=dict, repr=False)
     _starts: dict[str, tuple[list[date], list[date]]] = field(default_factory=dict, repr=False)
 
@@ -287,6 +290,7 @@ def compute_truth(
 
     events_by_child: dict[str, list[Event]] = defaultdict(list)
     used_event_ids = []
+    used_events: list[tuple] = []
     for event in events:
         copies = [(export_files[i], line) for i, line in zip(event.exports, event.lines) if ("tracking", export_files[i]) in loaded]
         if not copies:
@@ -303,13 +307,15 @@ def compute_truth(
             continue
         events_by_child[child_key].append(event)
         used_event_ids.append(event.event_id)
+        used_events.append((event.event_id, child_key, event.recorded_at.isoformat(), event.status, event.tracker_org,
+                            event.placement or "", event.reason_code or "", "|".join(event.assistance)))
 
     status = {cid: _status_intervals(c.first_listed_on, events_by_child.get(cid, [])) for cid, c in children.items()}
     loaded_quirks = [q for q in quirks if (q.source, q.file_name) in loaded]
     list_rows = [(r.source, r.file_name, r.row_number, r.true_child_id, r.id_delivery,
                   identity[(r.source, r.file_name, r.row_number)]) for r in used_rows]
     return Truth(children, details, status, sorted(report_dates), list(files), sorted(quarantine), loaded_quirks,
-                 used_event_ids, list_rows=list_rows)
+                 used_event_ids, list_rows=list_rows, events=sorted(used_events))
 
 
 # --- writing ------------------------------------------------------------------------
@@ -406,6 +412,11 @@ def write_truth(truth: Truth, truth_dir: Path) -> None:
         ),
     )
     _write_csv(truth_dir / "quarantine.csv", ("source", "file_name", "row_number", "reason_code"), truth.quarantine)
+    _write_csv(
+        truth_dir / "events.csv",
+        ("event_id", "child_id", "recorded_at", "status_code", "tracker_org", "placement", "reason_code", "assistance"),
+        truth.events,
+    )
     _write_csv(
         truth_dir / "list_rows.csv",
         ("source", "file_name", "row_number", "true_child_id", "id_delivery", "identity"),
@@ -561,6 +572,12 @@ a truncated last line counts as a row).
 quarantine. Row numbers as a person sees them: CSV line (header = line 1), Excel row
 (EEF data from row 4, MSDHS from row 2), JSONL line. Junk tracking events appear in exactly
 one export each, so their quarantine row is unambiguous.
+
+## `events.csv`
+`event_id, child_id, recorded_at, status_code, tracker_org, placement, reason_code,
+assistance`: every event the warehouse uses (once, whatever the number of exports
+carrying it), with the child (identity) it is about; `recorded_at` in Thailand time;
+`assistance` codes joined by `|`.
 
 ## `list_rows.csv`
 `source, file_name, row_number, true_child_id, id_delivery, identity`: every used list row

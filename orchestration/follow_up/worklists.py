@@ -1,0 +1,122 @@
+"""Export the follow-up worklist per district, for the field teams: one xlsx (and one
+CSV, UTF-8 with BOM for Excel) per district under OUT/worklists/<province>/.
+
+These files name children: they are written to OUT/worklists/, never next to the
+bulletins or into the analysts' copy. The whole folder is published as one release
+(orchestration.publishing), so a district with nobody left to find keeps no stale list
+of names."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import xlsxwriter
+
+from orchestration.publishing import publish_folder, sweep_leftovers
+from orchestration.reporting.thai import thai_date
+from orchestration.warehouse import connect, query_dicts
+
+COLUMNS = (  # (worklist column, Thai header)
+    ("escalation_label_th", "ผู้รับผิดชอบติดตาม"),
+    ("status_label_th", "สถานะ"),
+    ("days_since_listing", "วันนับจากขึ้นบัญชี"),
+    ("days_since_latest_event", "วันนับจากบันทึกล่าสุด"),
+    ("child_id", "เลขประจำตัว"),
+    ("name_prefix", "คำนำหน้า"),
+    ("first_name", "ชื่อ"),
+    ("last_name", "นามสกุล"),
+    ("school_name", "สถานศึกษา"),
+    ("school_code", "รหัสสถานศึกษา"),
+    ("subdistrict_th", "ตำบล"),
+    ("first_listed", "ขึ้นบัญชีเมื่อ"),
+    ("latest_event", "บันทึกล่าสุดเมื่อ"),
+    ("latest_tracker_org", "ผู้บันทึกล่าสุด"),
+)
+
+
+@dataclass
+class DistrictWorklist:
+    province_code: str
+    district_code: str
+    children: int
+    xlsx: Path
+    csv: Path
+
+
+AS_OF_FILE = "as-of.txt"  # the report date the worklists are as of
+
+
+def export_worklists(warehouse_path: Path, out_dir: Path) -> list[DistrictWorklist] | None:
+    """The worklists as of the latest report date of the marts; None (the published ones
+    kept) when those are as of a later date — a past week's bulletins being rebuilt must
+    not hand the field teams an old list."""
+    with connect(warehouse_path, read_only=True) as connection:
+        (as_of,) = connection.execute("select max(report_date) from marts.dim_report_dates").fetchone()
+        published = out_dir / AS_OF_FILE
+        if published.exists() and as_of.isoformat() < published.read_text(encoding="utf-8").strip():
+            return None
+        rows = query_dicts(
+            connection,
+            """
+            select w.*, s.status_label_th, e.escalation_label_th, e.escalation_order, g.subdistrict_th
+            from worklist.worklist_children as w
+            inner join marts.dim_status as s using (status_code)
+            inner join reference.escalation_levels as e using (escalation_level)
+            left join (select distinct subdistrict_code, subdistrict_th from reference.geography) as g
+                using (subdistrict_code)
+            order by w.province_code, w.district_code, e.escalation_order desc, w.days_since_listing desc, w.child_id
+            """,
+        )
+    by_district: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        row["first_listed"] = thai_date(row["first_listed_on"])
+        row["latest_event"] = thai_date(row["latest_event_on"]) if row["latest_event_on"] else ""
+        key = (row["province_code"] or "unknown", row["district_code"] or "unknown")
+        by_district.setdefault(key, []).append(row)
+
+    def build(release: Path) -> list[DistrictWorklist]:
+        (release / AS_OF_FILE).write_text(as_of.isoformat(), encoding="utf-8")
+        exported = []
+        for (province, district), children in sorted(by_district.items()):
+            folder = release / province
+            folder.mkdir(parents=True, exist_ok=True)
+            stem = f"worklist-{province}-{district}"
+            (folder / f"{stem}.xlsx").write_bytes(_xlsx(children))
+            (folder / f"{stem}.csv").write_bytes(_csv(children))
+            final = out_dir / province
+            exported.append(DistrictWorklist(province, district, len(children),
+                                             final / f"{stem}.xlsx", final / f"{stem}.csv"))
+        return exported
+
+    sweep_leftovers(out_dir.parent)
+    return publish_folder(out_dir, build)
+
+
+def _xlsx(children: list[dict]) -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet("รายชื่อติดตาม")
+    bold = workbook.add_format({"bold": True})
+    report_date = children[0]["report_date"]
+    sheet.write(0, 0, f"รายชื่อเด็กที่ยังติดตามไม่พบ ข้อมูล ณ วันที่ {thai_date(report_date)} (ข้อมูลส่วนบุคคล: ใช้เพื่อการติดตามเท่านั้น)", bold)
+    for column, (_, header) in enumerate(COLUMNS):
+        sheet.write(2, column, header, bold)
+    for row_index, child in enumerate(children, start=3):
+        for column, (name, _) in enumerate(COLUMNS):
+            value = child.get(name)
+            sheet.write(row_index, column, "" if value is None else value)
+    sheet.freeze_panes(3, 0)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _csv(children: list[dict]) -> bytes:
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow([header for _, header in COLUMNS])
+    for child in children:
+        writer.writerow(["" if child.get(name) is None else child.get(name) for name, _ in COLUMNS])
+    return ("\ufeff" + text.getvalue()).encode("utf-8")

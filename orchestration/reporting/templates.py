@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from orchestration.paths import REPORT_TEMPLATES_DIR
 from orchestration.reporting import thai
+from orchestration.reporting.charts import STATUS_COLOURS
 
 ISSUER = "กระทรวงศึกษาธิการ · คลังข้อมูลโครงการพาน้องกลับมาเรียน"
 
@@ -31,6 +32,7 @@ def environment() -> Environment:
         change=thai.change,
     )
     env.globals["issuer"] = ISSUER
+    env.globals["status_colours"] = STATUS_COLOURS
     return env
 
 

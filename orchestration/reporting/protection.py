@@ -1,0 +1,203 @@
+"""Which sub-national figures the bulletins may print, for every report date and page.
+
+Reads the exact counts of the bulletin marts (as records) and returns one record per
+printed cell: its value when it is published, or why it is not. Run by the dbt Python
+model ``marts.bulletin_protected_cells``; the algorithm itself is
+``orchestration.reporting.suppression`` (see there for the rule and why it is Python).
+
+Pages and their tables, top-down (a figure printed on two pages is protected once):
+
+* the national bulletin's table of provinces (province × status, with each province's
+  total; the column totals are national figures, printed exactly);
+* each provincial bulletin: its districts and its schools, two breakdowns of the same
+  province row, which keeps the pattern it has on the national page;
+* each provincial bulletin's written summary: children found since the previous report
+  date, from "not found" / "being tracked" (rows) to back in education / not (columns).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from orchestration.reporting.suppression import (
+    PUBLISHED,
+    SMALL_MAX,
+    TOTAL,
+    Table,
+    Unprotectable,
+    Withheld,
+    protect_area_tables,
+    protect_free_table,
+    protect_with_published_column_totals,
+    row_figure_to_hide,
+    symbol,
+    withhold,
+)
+
+NATIONAL_PAGE = "national"
+UNKNOWN_PROVINCE = "unknown"  # children whose province is not known: a row, never a page
+WITHHELD = "withheld"
+WITHHELD_SYMBOL = "·"
+COLUMNS = ("report_date", "page", "table_name", "row_key", "column_key", "children", "suppression", "display")
+
+
+def _records_by(records: Iterable[Mapping[str, Any]], *keys: str) -> dict[tuple, list[Mapping[str, Any]]]:
+    grouped: dict[tuple, list] = defaultdict(list)
+    for record in records:
+        grouped[tuple(record[key] for key in keys)].append(record)
+    return grouped
+
+
+def _order(key: str) -> tuple:
+    """Codes in numeric order, then words (unknown, other, none): deterministic whatever
+    order the records come in."""
+    return (0, int(key), "") if key.isdigit() else (1, 0, key)
+
+
+def _table(records: list[Mapping[str, Any]], row_field: str, column_field: str,
+           floors: Mapping[str, int] | None = None) -> Table:
+    """``floors``: rows printed only when they hold at least that many children (a
+    reader knows as much from their being there)."""
+    rows = sorted({str(r[row_field]) for r in records}, key=_order)
+    columns = sorted({str(r[column_field]) for r in records}, key=_order)
+    counts = {(str(r[row_field]), str(r[column_field])): int(r["children"]) for r in records}
+    return Table(rows, columns, counts, floors={row: n for row, n in (floors or {}).items() if row in rows})
+
+
+# Rows of a provincial page's tables that are there only when they hold children: the
+# children whose district is not known, the schools that are not named (fewer than
+# SMALLEST_NAMED each), those without a school code; a school is named from SMALLEST_NAMED.
+SMALLEST_NAMED = SMALL_MAX + 1
+DISTRICT_FLOORS = {"unknown": 1}
+SCHOOL_FLOORS = {"other": 1, "none": 1}
+
+
+def _school_table(records: list[Mapping[str, Any]]) -> Table:
+    named = {str(r["school_key"]): SMALLEST_NAMED for r in records if str(r["school_key"]) not in SCHOOL_FLOORS}
+    return _table(records, "school_key", "status_code", {**named, **SCHOOL_FLOORS})
+
+
+def _emit(out: list[dict], report_date: date, page: str, table_name: str, table: Table,
+          pattern: Mapping[tuple[str, str], str] | Withheld, totals: Mapping[str, str] | None = None) -> None:
+    """One record per cell of the table, its totals row and total column included.
+    ``totals`` gives the status of the totals row when it was decided elsewhere."""
+    for row in [*table.rows, TOTAL]:
+        for column in [*table.columns, TOTAL]:
+            value = table.value(row, column)
+            if row == TOTAL and totals is not None:
+                status = totals[column]
+            elif isinstance(pattern, Withheld):
+                status = WITHHELD
+            else:
+                status = pattern.get((row, column), PUBLISHED)
+            published = status == PUBLISHED
+            out.append({
+                "report_date": report_date, "page": page, "table_name": table_name, "row_key": row,
+                "column_key": column, "children": value if published else None,
+                "suppression": None if published else status,
+                "display": WITHHELD_SYMBOL if status == WITHHELD else symbol(status, value),
+            })
+
+
+def protect_bulletins(
+    provinces: Iterable[Mapping[str, Any]],
+    districts: Iterable[Mapping[str, Any]],
+    schools: Iterable[Mapping[str, Any]],
+    transitions: Iterable[Mapping[str, Any]],
+) -> list[dict]:
+    """provinces: report_date, province_key, status_code, children (every province and
+    'unknown', every status); districts: report_date, province_code, district_key,
+    status_code, children; schools: report_date, province_code, school_key, status_code,
+    children; transitions: report_date, province_key, from_status_code, to_status_code,
+    children. Returns records with COLUMNS."""
+    out: list[dict] = []
+    districts_by = _records_by(districts, "report_date", "province_code")
+    schools_by = _records_by(schools, "report_date", "province_code")
+    transitions_by = _records_by(transitions, "report_date", "province_key")
+    for (report_date,), records in sorted(_records_by(provinces, "report_date").items()):
+        province_table = _table(records, "province_key", "status_code")
+        pages = {}
+        for province in province_table.rows:
+            if province_table.value(province, TOTAL) > 0 and (report_date, province) in districts_by:
+                tables = {"district": _table(districts_by[(report_date, province)], "district_key", "status_code",
+                                             DISTRICT_FLOORS)}
+                if (report_date, province) in schools_by:
+                    tables["school"] = _school_table(schools_by[(report_date, province)])
+                _check_adds_up(tables, province_table, province, report_date)
+                pages[province] = tables
+        # A province has a bulletin exactly when it has children: a reader of the index
+        # knows its total is 1 or more, or 0 (then it is printed as such).
+        province_table.floors = {province: 1 for province in pages}
+        province_table.known = frozenset(p for p in province_table.rows if p not in pages and p != UNKNOWN_PROVINCE
+                                         and province_table.value(p, TOTAL) == 0)
+        national, patterns = _protect_date(province_table, pages)
+        national_totals = {column: PUBLISHED for column in [*province_table.columns, TOTAL]}
+        _emit(out, report_date, NATIONAL_PAGE, "province", province_table, national, national_totals)
+        for province, tables in pages.items():
+            row = ({column: WITHHELD for column in [*province_table.columns, TOTAL]} if isinstance(national, Withheld)
+                   else {column: national[(province, column)] for column in [*province_table.columns, TOTAL]})
+            for name, table in tables.items():
+                _emit(out, report_date, province, name, table, patterns[province][name], row)
+            moves = transitions_by.get((report_date, province))
+            if moves:
+                summary = _table(moves, "from_status_code", "to_status_code")
+                try:
+                    pattern: Mapping | Withheld = protect_free_table(summary)
+                except Unprotectable:
+                    pattern = Withheld(TOO_FEW)
+                _emit(out, report_date, province, "summary", summary, pattern)
+    return out
+
+
+TOO_FEW = "too few children to publish without revealing small counts"
+
+
+def _protect_date(province_table: Table, pages: Mapping[str, Mapping[str, Table]]):
+    """The national table of provinces and every provincial page of one report date.
+
+    Top-down: the national table first; each provincial page keeps its province row as
+    printed there. When a page cannot be protected that way, one more figure of its
+    province row is hidden on the national page (``forced``) and everything is done
+    again — hiding is only ever added, so this ends. When no single further figure
+    helps, the page's table of schools (the finer one) is withheld, then its table of
+    districts."""
+    forced: set[tuple[str, str]] = set()
+    active = {province: list(tables) for province, tables in pages.items()}
+    while True:
+        try:
+            national = protect_with_published_column_totals(province_table, forced=sorted(forced))
+        except Unprotectable:
+            withheld = Withheld("a province's figure would follow from the national figures")
+            return withheld, {p: withhold(tables, withheld.reason) for p, tables in pages.items()}
+        patterns: dict[str, dict] = {}
+        changed = False
+        for province, tables in pages.items():
+            row = {column: national[(province, column)] for column in [*province_table.columns, TOTAL]}
+            printed = {name: tables[name] for name in active[province]}
+            if not printed:
+                patterns[province] = withhold(tables, TOO_FEW)
+                continue
+            try:
+                patterns[province] = {**withhold(tables, TOO_FEW), **protect_area_tables(printed, row)}
+                continue
+            except Unprotectable:
+                pass
+            column = row_figure_to_hide(printed, row)
+            if column is not None:
+                forced.add((province, column))
+            else:
+                active[province] = active[province][:-1]
+            changed = True
+        if not changed:
+            return national, patterns
+
+
+def _check_adds_up(tables: Mapping[str, Table], province_table: Table, province: str, report_date: date) -> None:
+    for name, table in tables.items():
+        for column in [*province_table.columns, TOTAL]:
+            if table.value(TOTAL, column) != province_table.value(province, column):
+                raise ValueError(f"{name} table of {province} on {report_date} does not add up to the"
+                                 f" province's {column} figure")

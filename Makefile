@@ -10,7 +10,7 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 DEMO_DIR ?= $(CURDIR)/demo
 MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: setup demo test test-slow dev clean
+.PHONY: setup system-packages demo test test-slow dev clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -28,10 +28,32 @@ $(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
 $(MANIFEST): $(VENV)/.installed $(shell find dbt_project/models dbt_project/macros dbt_project/seeds dbt_project/tests -type f) dbt_project/dbt_project.yml
 	BACKTOSCHOOL_WAREHOUSE=:memory: $(BIN)/dagster-dbt project prepare-and-package \
 		--file orchestration/transformation/project.py
-	mkdir -p $(DAGSTER_HOME)
 	touch $(MANIFEST)
 
-setup: $(MANIFEST)
+# The Dagster instance's settings (one run at a time: orchestration/dagster.yaml says why).
+$(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp $< $@
+
+# Debian packages the bulletins need: Pango (WeasyPrint's text layout, for the PDFs) and
+# Chromium (the browser test renders the bulletins in it). Installed with apt-get when
+# missing and running as root; otherwise the command to run is printed.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	for lib in libpango-1.0-0 libpangoft2-1.0-0; do \
+	  { ldconfig -p 2>/dev/null || /sbin/ldconfig -p; } | grep -q "$${lib%-*}.so.$${lib##*-}" || missing="$$missing $$lib"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing$$missing (apt-get)"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	  else \
+	    echo "Missing system packages:$$missing (run: sudo apt-get install$$missing)"; exit 1; \
+	  fi; \
+	fi
+
+setup: system-packages $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 
 demo: setup
 	$(BIN)/backtoschool demo --out $(DEMO_DIR)

@@ -26,19 +26,31 @@ def key_file() -> Path:
 def load_or_create_key(path: Path | None = None) -> bytes:
     path = path or key_file()
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: two processes starting at once cannot end up with different keys.
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(secrets.token_hex(32) + "\n")
+        _create_key_file(path)
     key = bytes.fromhex(path.read_text().strip())
     if len(key) < 32:
         raise ValueError(f"{path}: the child key secret must be at least 32 bytes of hex")
     return key
+
+
+def _create_key_file(path: Path) -> None:
+    """Write a new secret beside ``path`` and link it into place: the key file appears
+    whole or not at all (a run killed half-way cannot leave an empty key), and of two
+    processes starting at once, one creates it and both read the same key."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
+    descriptor = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(scratch, path)
+        except FileExistsError:
+            pass
+    finally:
+        scratch.unlink(missing_ok=True)
 
 
 def child_key(key: bytes, child_id: str) -> str:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from dagster import AssetCheckSeverity, AssetKey, DagsterInstance
 
+from orchestration.alerting.notify import send_alert
+from orchestration.alerting.sensors import CLI_LAUNCH, LAUNCHED_BY_TAG, failure_message
 from orchestration.warehouse import connect, query_dicts
 
 PUBLICATION_KEYS = (AssetKey(["publication", "analytics_copy"]), AssetKey(["publication", "national_bulletins"]))
@@ -45,6 +47,7 @@ def run_warehouse(landing: Path, out: Path, report_dates: list[date], *, verbose
             instance=instance,
             run_config={"loggers": {"progress": {"config": {"show_info": verbose}}}},
             raise_on_error=False,
+            tags={LAUNCHED_BY_TAG: CLI_LAUNCH},
         )
     materialized = {event.asset_key for event in result.get_asset_materialization_events()}
     blocking_failures = [
@@ -62,16 +65,19 @@ def run_warehouse(landing: Path, out: Path, report_dates: list[date], *, verbose
     published = all(key in materialized for key in PUBLICATION_KEYS)
 
     reason = None
-    if blocking_failures:  # Dagster fails the check's step too: name the check, not the step
-        first = blocking_failures[0]
-        where = out / "quality" / "index.html" if first.check_name.startswith("gx_") else log_path
-        reason = (
-            f"blocking quality check {first.check_name} on {first.asset_key.to_user_string()} failed; see {where}"
-        )
+    if blocking_failures:  # Dagster fails the check's step too: name the checks, not the step
+        where = out / "quality" / "index.html" if all(
+            f.check_name.startswith("gx_") for f in blocking_failures) else log_path
+        reason = "; ".join(
+            f"blocking quality check {f.check_name} on {f.asset_key.to_user_string()} failed"
+            for f in blocking_failures
+        ) + f"; nothing was published; see {where}"
     elif failed_steps:
         reason = f"step {failed_steps[0]} failed (see the log above and {out / 'logs'})"
     elif not published:
         reason = "the publication assets did not run"
+    if reason:
+        send_alert(*failure_message(job.name, result.run_id, reason))
     lines = _summary(out, report_dates, published) + [f"Warning: {warning}" for warning in warnings]
     return RunOutcome(ok=reason is None, reason=reason, summary_lines=lines, warnings=warnings)
 

@@ -4,6 +4,7 @@ nothing touches the user's ~/.config or the repository's demo folder."""
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,9 @@ def isolated_key_file(tmp_path_factory) -> Path:
     os.environ[KEY_FILE_ENV] = str(path)
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     os.environ.pop("DAGSTER_HOME", None)  # runs use an ephemeral Dagster instance
+    # PDFs (0.3 s a page) only where they are tested: the weekly partition's run
+    # (tests/e2e_support.run_partition) renders them as the product does by default
+    os.environ["BACKTOSCHOOL_PDF"] = "none"
     return path
 
 
@@ -47,3 +51,56 @@ def dbt(args: list[str]):
     if not result.success:
         raise RuntimeError(f"dbt {' '.join(args)} failed: {result.exception or result.result}")
     return result
+
+
+@pytest.fixture(scope="session")
+def national(tmp_path_factory):
+    """The whole flow on a generated national landing set (2,500 children, all agencies,
+    every quirk), on every truth date; shared by the tests that read its outputs."""
+    from orchestration.generator import generate
+    from orchestration.runner import run_warehouse
+    from tests.e2e_support import FinishedRun
+
+    root = tmp_path_factory.mktemp("national")
+    generate(root / "landing", scenario="national", children=2_500, seed=11)
+    run = FinishedRun(root / "landing", root / "out")
+    outcome = run_warehouse(run.landing, run.out, run.truth_dates())
+    assert outcome.ok, outcome.reason
+    return run
+
+
+class ReceivedMail:
+    """A local SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def subjects(self) -> list[str]:
+        return [str(m["Subject"]) for m in self.messages]
+
+    def environment(self, port: int) -> dict[str, str]:
+        return {"BACKTOSCHOOL_SMTP_HOST": "127.0.0.1", "BACKTOSCHOOL_SMTP_PORT": str(port),
+                "BACKTOSCHOOL_SMTP_FROM": "warehouse@example.org", "BACKTOSCHOOL_SMTP_TO": "data-team@example.org"}
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[ReceivedMail, dict[str, str]]]:
+    """(mailbox, the environment variables that point the warehouse's alerts at it)."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:  # a free port (aiosmtpd cannot take port 0)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mailbox = ReceivedMail()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield mailbox, mailbox.environment(port)
+    finally:
+        controller.stop()

@@ -344,7 +344,10 @@ def test_text_typed_into_a_delivery_is_kept_and_never_runs(corpus):
     [(school,)] = corpus.query("select school_name from intermediate.int_child_listings where child_id = ?", [cid(26)])
     assert SCRIPT in school
     for page in (corpus.out / "bulletins").rglob("*.html"):
-        assert "<script" not in page.read_text(encoding="utf-8"), page
+        text = page.read_text(encoding="utf-8")
+        assert SCRIPT not in text, page
+        if page.parent.name != "docs":  # the dbt docs are dbt's own script app, built from the project
+            assert "<script" not in text, page
 
 
 def test_loading_the_same_corpus_again_changes_nothing(corpus):

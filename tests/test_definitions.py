@@ -3,9 +3,9 @@ checks block publication, the schedule's report dates and the dbt command."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from dagster import AssetKey, build_schedule_context
+from dagster import AssetKey
 
 from orchestration.definitions import defs
 from orchestration.jobs import weekly_bulletin_schedule, weekly_report_dates
@@ -62,13 +62,6 @@ def test_the_job_runs_in_one_process():
 def test_weekly_report_dates_are_the_last_two_sundays():
     assert weekly_report_dates(date(2022, 8, 1)) == ["2022-07-24", "2022-07-31"]  # a Monday
     assert weekly_report_dates(date(2022, 7, 31)) == ["2022-07-17", "2022-07-24"]  # a Sunday: the one before
-
-
-def test_the_schedule_passes_the_report_dates_to_the_run():
-    context = build_schedule_context(scheduled_execution_time=datetime(2022, 8, 1, 6, 0))
-    request = weekly_bulletin_schedule.evaluate_tick(context).run_requests[0]
-    assert request.run_config == {"resources": {"settings": {"config": {"report_dates": "2022-07-24,2022-07-31"}}}}
-    assert weekly_bulletin_schedule.execution_timezone == "Asia/Bangkok"
 
 
 def test_dbt_is_built_with_the_report_dates_as_vars():

@@ -17,26 +17,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from orchestration.generator import expected_status_summary, expected_transitions, generate
+from orchestration.generator import expected_status_summary, expected_transitions
 from orchestration.paths import EXPECTATIONS_DIR, PROJECT_ROOT
 from orchestration.runner import run_warehouse
-from tests.e2e_support import FinishedRun, assert_children_match_truth, personal_data_found, read_bulletin
-
-CHILDREN = 2_500
-
-
-@pytest.fixture(scope="module")
-def national(tmp_path_factory) -> FinishedRun:
-    root = tmp_path_factory.mktemp("national")
-    generate(root / "landing", scenario="national", children=CHILDREN, seed=11)
-    run = FinishedRun(root / "landing", root / "out")
-    outcome = run_warehouse(run.landing, run.out, _truth_dates(run))
-    assert outcome.ok, outcome.reason
-    return run
-
+from tests.e2e_support import AnalystReading, FinishedRun, assert_children_match_truth, personal_data_found, read_bulletin
 
 def _truth_dates(run: FinishedRun) -> list[date]:
-    return [date.fromisoformat(d) for d in run.truth_csv("truth_dates.csv")["report_date"]]
+    return run.truth_dates()
 
 
 def test_status_counts_equal_the_truth_on_every_report_date(national):
@@ -143,16 +130,27 @@ def test_bulletins_are_published_for_every_report_date_with_the_mart_figures(nat
     assert bulletin.texts["cohort-total"] == f"{sum(counts.values()):,} คน"
 
 
-def test_running_again_changes_nothing(national):
+def test_running_again_changes_nothing_while_an_analyst_reads(national):
+    """The same run again: nothing new is loaded and the figures stay. Meanwhile an
+    analyst keeps a connection to analytics.duckdb open and queries it over and over
+    while the run replaces the copy: neither fails; the open connection keeps reading
+    the copy it opened (issue 8, concurrency)."""
     before_manifest = national.query("select file_name, file_sha256, load_status, loaded_at from raw.load_manifest order by 1")
     before_summary = national.query("select * from marts.status_summary order by all")
-    outcome = run_warehouse(national.landing, national.out, _truth_dates(national))
+    analytics = national.out / "analytics.duckdb"
+    published_before = analytics.stat().st_ino
+    with AnalystReading(analytics, "select sum(children) from marts.status_summary") as analyst:
+        outcome = run_warehouse(national.landing, national.out, _truth_dates(national))
     assert outcome.ok, outcome.reason
+    assert analyst.errors == [] and len(analyst.results) > 20 and len(set(analyst.results)) == 1
+    assert analytics.stat().st_ino != published_before  # replaced under the reader, by rename
+    assert national.query("select sum(children) from marts.status_summary", database=analytics) == [analyst.results[0]]
     assert national.query("select file_name, file_sha256, load_status, loaded_at from raw.load_manifest order by 1") == before_manifest
     assert national.query("select * from marts.status_summary order by all") == before_summary
 
 
-def test_a_failed_blocking_check_stops_publication(national, tmp_path):
+def test_a_failed_blocking_check_stops_publication_and_alerts(national, tmp_path, smtp_server):
+    mailbox, smtp_environment = smtp_server
     suites = tmp_path / "expectations"
     shutil.copytree(EXPECTATIONS_DIR, suites)
     reconciliation = json.loads((suites / "cohort_reconciliation.json").read_text(encoding="utf-8"))
@@ -162,16 +160,24 @@ def test_a_failed_blocking_check_stops_publication(national, tmp_path):
     )
     (suites / "cohort_reconciliation.json").write_text(json.dumps(reconciliation), encoding="utf-8")
     out = tmp_path / "out"
-    environment = {**os.environ, "BACKTOSCHOOL_EXPECTATIONS_DIR": str(suites)}
+    # and a drift bound no real cohort keeps: any change between the two dates blocks
+    environment = {**os.environ, "BACKTOSCHOOL_EXPECTATIONS_DIR": str(suites), **smtp_environment,
+                   "BACKTOSCHOOL_MAX_COHORT_CHANGE_PCT": "0.001"}
     process = subprocess.run(
         [sys.executable, "-m", "orchestration.cli", "run", "--landing", str(national.landing), "--out", str(out),
-         "--report-date", "2022-03-31"],
+         "--report-date", "2022-04-30", "--report-date", "2022-05-31"],
         cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True, timeout=600,
     )
     assert process.returncode == 1, process.stdout + process.stderr
     assert "blocking quality check gx_cohort_reconciliation on marts/status_summary failed" in process.stdout
+    assert "blocking quality check gx_cohort_drift on marts/status_summary failed" in process.stdout
     assert not (out / "analytics.duckdb").exists()
     assert not list((out / "bulletins").glob("*/national.html"))  # no figures published
     assert (out / "bulletins" / "deliveries.html").exists()  # what was delivered still is
     report = (out / "quality" / "index.html").read_text(encoding="utf-8")
     assert 'data-suite="cohort_reconciliation"' in report and "ไม่ผ่าน" in report
+    # the failure, and the sources with no recent delivery, e-mailed to the data team
+    failure = next(m for m in mailbox.messages if m["Subject"] == "[backtoschool] run of warehouse failed")
+    assert "blocking quality check gx_cohort_reconciliation on marts/status_summary failed" in failure.get_content()
+    assert failure["To"] == "data-team@example.org"
+    assert "[backtoschool] no recent delivery from ovec" in mailbox.subjects()  # its only list: January

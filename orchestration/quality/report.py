@@ -6,10 +6,10 @@ delivery report, orchestration.reporting.delivery_report.)"""
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 
+from orchestration.publishing import sweep_leftovers, write_file
 from orchestration.quality.suites import SuiteResult
 from orchestration.reporting.templates import render
 
@@ -21,6 +21,7 @@ def quality_dir(out_path: Path) -> Path:
 def record_result(settings, result: SuiteResult) -> Path:
     results_dir = quality_dir(settings.out_path) / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
+    sweep_leftovers(results_dir)
     payload = {
         "suite": result.suite.name,
         "description": result.suite.description,
@@ -35,7 +36,7 @@ def record_result(settings, result: SuiteResult) -> Path:
         ],
     }
     path = results_dir / f"{result.suite.name}.json"
-    path.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_file(path, json.dumps(payload, ensure_ascii=False, indent=2))
     render_quality_report(settings.out_path)
     return path
 
@@ -48,8 +49,5 @@ def render_quality_report(out_path: Path) -> Path:
         for path in sorted((directory / "results").glob("*.json"))
     ]
     html = render("quality_report.html.j2", suites=suites, assets="../bulletins/assets")
-    target = directory / "index.html"
-    scratch = target.with_name(f".index.html.building-{os.getpid()}")
-    scratch.write_text(html, encoding="utf-8")
-    os.replace(scratch, target)
-    return target
+    sweep_leftovers(directory)
+    return write_file(directory / "index.html", html)

@@ -1,10 +1,12 @@
-"""Freshness: a source that has sent nothing for too long shows a warning in the UI.
+"""Freshness: a source that has sent nothing for too long shows a warning in the UI and
+is alerted (log, and e-mail when SMTP is configured: orchestration.alerting.notify).
 
 Measured against the latest report date of the run (the date the figures are as of),
 from the newest list or export date the source delivered and the warehouse loaded."""
 
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetChecksDefinition, asset_check
 
+from orchestration.alerting.notify import send_alert
 from orchestration.raw.assets import raw_asset_key
 from orchestration.raw.contract import SOURCES, SourceSpec
 from orchestration.raw.loader import MANIFEST_TABLE
@@ -35,6 +37,9 @@ def build_freshness_check(spec: SourceSpec) -> AssetChecksDefinition:
         )
         if not fresh:
             context.log.warning(f"{message} (limit {spec.freshness_days} days)")
+            send_alert(f"no recent delivery from {spec.source}",
+                       f"{message}; the limit is {spec.freshness_days} days.\n\n"
+                       "The bulletins still publish, with this source's figures as of its latest delivery.")
         return AssetCheckResult(
             passed=fresh,
             severity=AssetCheckSeverity.WARN,

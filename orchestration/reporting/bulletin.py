@@ -1,24 +1,54 @@
-"""Render and publish the national bulletins.
+"""Render and publish the bulletins: for every report date in the marts, the national
+bulletin and one bulletin per province with children, as HTML and PDF, and the index.
 
-Each report date's bulletin is built in a scratch folder and moved into place in one
-rename, so readers never see a half-written bulletin; bulletins of other report dates
-stay. The index lists every bulletin present."""
+Layout of OUT/bulletins/:
+
+    index.html                      every bulletin by date and province (HTML and PDF)
+    assets/fonts/                   Sarabun (OFL), shared by every page
+    <date>/national.html, .pdf
+    <date>/provinces/<code>.html, .pdf
+    <date>/manifest.json            what the date's folder holds (read by the index)
+
+Each report date's folder is published as a whole (orchestration.publishing: built as
+a new release, then the date's link is switched to it in one rename), so readers never
+see a half-written bulletin, even if the run is killed; bulletins of other report dates
+stay. A PDF is rendered again only when its page changed (the pages are deterministic:
+no timestamps), so re-running a week, or rebuilding one past date, is cheap.
+
+The earliest report date of a run with several is the comparison for the next one; its
+bulletins are published only when none exist yet, so that next week's run (last Sunday
+and the one before) does not replace last week's bulletins with ones that compare with
+nothing. Provinces with no children on a report date get no bulletin; the index and the
+national bulletin list them as having no children."""
 
 from __future__ import annotations
 
-import os
+import hashlib
+import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from orchestration.paths import REPORT_TEMPLATES_DIR
-from orchestration.reporting import thai
-from orchestration.reporting.marts import BulletinData, read_bulletin_data, report_dates
+from orchestration.publishing import copy_file, publish_folder, sweep_leftovers, write_file
+from orchestration.reference import code_list
+from orchestration.reporting import charts, thai
+from orchestration.reporting.marts import (
+    AreaBulletinData,
+    BulletinData,
+    read_area_bulletins,
+    read_bulletin_data,
+    report_dates,
+)
+from orchestration.reporting.pdf import render_pdfs
 from orchestration.reporting.templates import render
 from orchestration.warehouse import connect
 
 NATIONAL_FILE = "national.html"
+PROVINCES_DIR = "provinces"
+MANIFEST_FILE = "manifest.json"
+PDF_SOURCES_FILE = ".pdf-sources.json"  # PDF name -> sha256 of the HTML it was rendered from
 
 
 def tracking_summary_text(summary: dict | None) -> str | None:
@@ -41,33 +71,138 @@ def tracking_summary_text(summary: dict | None) -> str | None:
     return text
 
 
+def area_summary_text(summary: dict | None) -> str | None:
+    """The ★ paragraph of a provincial bulletin, from bulletin_area_summary: the same words,
+    with "<5" or "x" where small-cell protection hides a figure."""
+    if not summary or summary["previous_report_date"] is None:
+        return None
+
+    def figure(name: str) -> str:
+        return summary[f"{name}_display"] or thai.number(summary[name])
+
+    if summary["found_total_display"] is None and summary["found_total"] == 0:
+        return "ไม่มีเด็กที่ติดตามพบตัวเพิ่มขึ้นจากรอบรายงานก่อนหน้า"
+    return (
+        f"ติดตามค้นหาเด็กได้เพิ่มขึ้น จากกลุ่มติดตามไม่พบตัว จำนวน {figure('found_from_not_found')} คน "
+        f"กลุ่มกำลังติดตาม จำนวน {figure('found_from_being_tracked')} คน "
+        f"รวมจำนวนเด็กที่ติดตามพบตัว เพิ่มขึ้น {figure('found_total')} คน "
+        f"นำกลับเข้าระบบได้จำนวน {figure('found_and_returned')} คน "
+        f"ยังไม่เข้าระบบ จำนวน {figure('found_not_returned')} คน"
+    )
+
+
+def _status_codes(statuses: list[dict]) -> list[int]:
+    return [int(s["status_code"]) for s in statuses]
+
+
 def render_national(data: BulletinData, assets_href: str) -> str:
+    bars = charts.stacked_bars(
+        [{"label": p["province_th"], "cells": p["cells"],
+          "note": thai.percent(p["found_pct"]) if p["found_pct"] is not None else "-"} for p in data.provinces],
+        _status_codes(data.statuses),
+    )
     return render(
         "national_bulletin.html.j2",
         data=data,
         summary_text=tracking_summary_text(data.tracking_summary),
+        trend_panels=charts.trend_panels(data.trend, data.statuses) if data.trend else None,
+        province_bars=bars,
         assets=assets_href,
     )
+
+
+def render_area(data: AreaBulletinData, assets_href: str) -> str:
+    bars = charts.stacked_bars(
+        [{"label": r["label"] if r["row_key"] != "unknown" else "ไม่ทราบอำเภอ", "cells": r["cells"],
+          "note": _value(r["cells"].get("total"))} for r in data.district_rows],
+        _status_codes(data.statuses),
+    )
+    return render(
+        "provincial_bulletin.html.j2",
+        data=data,
+        summary_text=area_summary_text(data.summary),
+        district_bars=bars,
+        assets=assets_href,
+    )
+
+
+def _value(cell: dict | None) -> str:
+    if not cell:
+        return "-"
+    return cell["display"] or thai.number(cell["children"])
 
 
 @dataclass
 class PublishedBulletin:
     report_date: date
     path: Path
+    provinces: list[Path] = field(default_factory=list)
+    pdfs_rendered: int = 0
+    pdfs_reused: int = 0
 
 
-def publish_national_bulletins(warehouse_path: Path, bulletins_dir: Path) -> list[PublishedBulletin]:
+PDF_POLICIES = ("all", "latest", "none")
+PDF_ENV = "BACKTOSCHOOL_PDF"
+
+
+def publish_national_bulletins(warehouse_path: Path, bulletins_dir: Path, *, pdf: str = "latest") -> list[PublishedBulletin]:
+    """Every bulletin (national and provincial, HTML and PDF) of the report dates in the
+    marts, and the index. (The name is kept from when only national bulletins existed.)
+
+    ``pdf``: which bulletins get a PDF rendered — ``all``; ``latest`` (default): every
+    national bulletin and the provincial ones of the run's latest report date, the week
+    being published (a weekly run publishes that date only, so every bulletin gets its
+    PDF in its own week; a catch-up run over many dates stays quick: WeasyPrint takes
+    about 0.3 s a page); ``none``. A PDF whose page did not change is kept in any case."""
+    if pdf not in PDF_POLICIES:
+        raise ValueError(f"{PDF_ENV} must be one of {', '.join(PDF_POLICIES)}, not {pdf!r}")
     bulletins_dir.mkdir(parents=True, exist_ok=True)
+    sweep_leftovers(bulletins_dir)
     publish_assets(bulletins_dir)
     with connect(warehouse_path, read_only=True) as connection:
-        contents = {d: render_national(read_bulletin_data(connection, d), "../assets") for d in report_dates(connection)}
+        dates = report_dates(connection)
+        contents = {}
+        for index, report_date in enumerate(dates):
+            if index == 0 and len(dates) > 1 and (bulletins_dir / report_date.isoformat() / NATIONAL_FILE).exists():
+                # The earliest date of a run with several is only the comparison for the
+                # next one: its bulletins, once published (with their own comparison),
+                # are kept.
+                continue
+            contents[report_date] = (read_bulletin_data(connection, report_date),
+                                     read_area_bulletins(connection, report_date))
     published = []
-    for report_date, html in contents.items():
-        target = bulletins_dir / report_date.isoformat()
-        _replace_directory(target, {NATIONAL_FILE: html})
-        published.append(PublishedBulletin(report_date, target / NATIONAL_FILE))
+    latest = max(dates) if dates else None
+    for report_date, (national, areas) in contents.items():
+        def wanted(name: str, report_date=report_date) -> bool:
+            return pdf == "all" or (pdf == "latest" and (name == NATIONAL_FILE or report_date == latest))
+        published.append(_publish_date(bulletins_dir, report_date, national, areas, wanted))
     write_index(bulletins_dir)
     return published
+
+
+def _publish_date(bulletins_dir: Path, report_date: date, national: BulletinData, areas: list[AreaBulletinData],
+                  wanted) -> PublishedBulletin:
+    files = {NATIONAL_FILE: render_national(national, "../assets")}
+    for area in areas:
+        files[f"{PROVINCES_DIR}/{area.province_code}.html"] = render_area(area, "../../assets")
+    target = bulletins_dir / report_date.isoformat()
+    manifest = {
+        "report_date": report_date.isoformat(),
+        "national": {"html": NATIONAL_FILE, "pdf": "national.pdf"},
+        "provinces": [
+            {"province_code": a.province_code, "province_th": a.province_th,
+             "html": f"{PROVINCES_DIR}/{a.province_code}.html", "pdf": f"{PROVINCES_DIR}/{a.province_code}.pdf"}
+            for a in areas
+        ],
+        "provinces_without_children": [
+            {"province_code": p["province_key"], "province_th": p["province_th"]}
+            for p in national.provinces_without_children
+        ],
+    }
+    files[MANIFEST_FILE] = json.dumps(manifest, ensure_ascii=False, indent=1)
+    rendered, reused = _replace_directory(target, files, wanted)
+    return PublishedBulletin(report_date, target / NATIONAL_FILE,
+                             [target / f"{PROVINCES_DIR}/{a.province_code}.html" for a in areas], rendered, reused)
 
 
 def write_index(bulletins_dir: Path) -> Path:
@@ -77,8 +212,33 @@ def write_index(bulletins_dir: Path) -> Path:
             report_date = date.fromisoformat(folder.name)
         except ValueError:
             continue
-        if (folder / NATIONAL_FILE).exists():
-            entries.append({"report_date": report_date, "href": f"{folder.name}/{NATIONAL_FILE}"})
+        manifest_path = folder / MANIFEST_FILE
+        if manifest_path.exists():
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        elif (folder / NATIONAL_FILE).exists():  # published before provincial bulletins existed
+            manifest = {"national": {"html": NATIONAL_FILE, "pdf": None}, "provinces": [],
+                        "provinces_without_children": []}
+        else:
+            continue
+
+        def href(name: str | None) -> str | None:
+            return f"{folder.name}/{name}" if name and (folder / name).exists() else None
+
+        provinces = {p["province_code"]: {**p, "href": href(p["html"]), "pdf_href": href(p["pdf"])}
+                     for p in manifest["provinces"]}
+        without = {p["province_code"] for p in manifest["provinces_without_children"]}
+        entries.append({
+            "report_date": report_date,
+            "href": href(manifest["national"]["html"]),
+            "pdf_href": href(manifest["national"]["pdf"]),
+            "provinces": [
+                provinces.get(code) or {"province_code": code, "province_th": name, "href": None, "pdf_href": None,
+                                        "without_children": code in without}
+                for code, name in _all_provinces()
+            ],
+            "with_bulletin": len(provinces),
+            "without_children": len(without),
+        })
     quality = bulletins_dir.parent / "quality" / "index.html"
     html = render(
         "index.html.j2",
@@ -87,34 +247,66 @@ def write_index(bulletins_dir: Path) -> Path:
         quality_href="../quality/index.html" if quality.exists() else None,
         deliveries_href="deliveries.html" if (bulletins_dir / "deliveries.html").exists() else None,
     )
-    return write_atomically(bulletins_dir / "index.html", html)
+    return write_file(bulletins_dir / "index.html", html)
+
+
+def _all_provinces() -> list[tuple[str, str]]:
+    """(code, Thai name) of the 77 provinces, from the geography seed."""
+    seen: dict[str, str] = {}
+    for row in code_list("geography"):
+        seen.setdefault(row["province_code"], row["province_th"])
+    return sorted(seen.items())
 
 
 def publish_assets(bulletins_dir: Path) -> None:
     fonts = REPORT_TEMPLATES_DIR / "assets" / "fonts"
     target = bulletins_dir / "assets" / "fonts"
     target.mkdir(parents=True, exist_ok=True)
+    sweep_leftovers(target)
     for font in fonts.iterdir():
-        if not (target / font.name).exists():
-            shutil.copy2(font, target / font.name)
+        published = target / font.name
+        if not published.exists() or published.read_bytes() != font.read_bytes():
+            copy_file(font, published)
 
 
-def _replace_directory(target: Path, files: dict[str, str]) -> None:
-    """Write files into a scratch folder beside target, then swap it in."""
-    scratch = target.with_name(f".{target.name}.building-{os.getpid()}")
-    shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir(parents=True)
-    for name, text in files.items():
-        (scratch / name).write_text(text, encoding="utf-8")
-    retired = target.with_name(f".{target.name}.retired-{os.getpid()}")
-    if target.exists():
-        target.rename(retired)
-    scratch.rename(target)
-    shutil.rmtree(retired, ignore_errors=True)
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def write_atomically(path: Path, text: str) -> Path:
-    scratch = path.with_name(f".{path.name}.building-{os.getpid()}")
-    scratch.write_text(text, encoding="utf-8")
-    os.replace(scratch, path)
-    return path
+def _replace_directory(target: Path, files: dict[str, str], wanted=lambda name: False) -> tuple[int, int]:
+    """Publish files as the new release of target (see orchestration.publishing), with
+    the PDF of each .html file that is ``wanted``. A PDF whose page is unchanged is taken
+    from the release being replaced (wanted or not). Returns (PDFs rendered, reused)."""
+    previous = _read_sources(target)
+
+    def build(release: Path) -> tuple[int, int]:
+        for name, text in files.items():
+            path = release / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        sources, jobs, reused = {}, [], 0
+        for name, text in files.items():
+            if not name.endswith(".html"):
+                continue
+            pdf_name = name[: -len(".html")] + ".pdf"
+            digest = _digest(text)
+            old = target / pdf_name
+            if previous.get(pdf_name) == digest and old.exists():
+                shutil.copy2(old, release / pdf_name)
+                sources[pdf_name] = digest
+                reused += 1
+            elif wanted(name):
+                jobs.append((release / name, release / pdf_name))
+                sources[pdf_name] = digest
+        render_pdfs(jobs)
+        (release / PDF_SOURCES_FILE).write_text(json.dumps(sources, indent=1, sort_keys=True), encoding="utf-8")
+        return len(jobs), reused
+
+    return publish_folder(target, build)
+
+
+def _read_sources(folder: Path) -> dict[str, str]:
+    try:
+        return json.loads((folder / PDF_SOURCES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from orchestration.reporting.bulletin import publish_assets, write_atomically
+from orchestration.publishing import write_file
+from orchestration.reporting.bulletin import publish_assets
 from orchestration.reporting.templates import render
 from orchestration.warehouse import connect, query_dicts
 
@@ -27,4 +28,4 @@ def publish_delivery_report(warehouse_path: Path, bulletins_dir: Path) -> Path:
     publish_assets(bulletins_dir)
     html = render("delivery_report.html.j2", sources=list(sources.values()), files=files, quarantine=quarantine,
                   flags=flags, assets="assets")
-    return write_atomically(bulletins_dir / DELIVERY_REPORT_FILE, html)
+    return write_file(bulletins_dir / DELIVERY_REPORT_FILE, html)

@@ -129,4 +129,8 @@ def _summary(out: Path, report_dates: list[date], published: bool) -> list[str]:
         lines.append(f"Delivery report: {out / 'bulletins' / 'deliveries.html'}")
     if (out / "quality" / "index.html").exists():
         lines.append(f"Quality report:  {out / 'quality' / 'index.html'}")
+    if (out / "bulletins" / "docs" / "index.html").exists():
+        lines.append(f"Data docs (dbt): {out / 'bulletins' / 'docs' / 'index.html'}")
+    if (out / "worklists").exists():
+        lines.append(f"Worklists:       {out / 'worklists'}  (restricted: they name children)")
     return lines

@@ -104,7 +104,7 @@ def test_the_run_failure_sensor_e_mails_the_failure(smtp_server, monkeypatch):
     [message] = mailbox.messages
     assert message["Subject"] == "[backtoschool] run of _failing_job failed"
     assert message["From"] == "warehouse@example.org" and message["To"] == "data-team@example.org"
-    assert "Nothing new was published" in message.get_content()
+    assert "the landing folder is not mounted" in message.get_content()
 
 
 def test_runs_of_backtoschool_run_are_not_e_mailed_twice(smtp_server, monkeypatch):
@@ -131,3 +131,15 @@ def test_a_run_killed_while_turning_a_folder_into_a_release_loses_nothing(tmp_pa
     (release / "national.html").write_text("published")
     sweep_leftovers(tmp_path)
     assert (tmp_path / "2022-07-31" / "national.html").read_text() == "published"
+
+
+def test_a_source_that_stays_stale_is_alerted_once_per_stale_delivery(smtp_server, monkeypatch, tmp_path):
+    from orchestration.alerting.notify import send_alert_once
+
+    mailbox, environment = smtp_server
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    ledger = tmp_path / "logs" / "alerts-sent.json"
+    for latest in ("2022-01-17", "2022-01-17", "2022-03-03", "2022-03-03"):  # four weekly runs
+        send_alert_once(ledger, "freshness/msdhs", latest, "no recent delivery from msdhs", f"latest {latest}")
+    assert [m.get_content().strip() for m in mailbox.messages] == ["latest 2022-01-17", "latest 2022-03-03"]

@@ -9,12 +9,16 @@ Sending never raises: an unreachable mail server must not fail a run; it is logg
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
+from pathlib import Path
+
+from orchestration.publishing import write_file
 
 log = logging.getLogger("backtoschool.alerts")
 
@@ -68,3 +72,20 @@ def send_alert(subject: str, body: str) -> bool:
         log.error("could not e-mail the alert %r through %s:%s: %s", subject, settings.host, settings.port, error)
         return False
     return True
+
+
+def send_alert_once(ledger: Path, key: str, occurrence: str, subject: str, body: str) -> bool:
+    """``send_alert`` unless this ``occurrence`` of ``key`` was alerted already (the
+    ledger, a JSON file, remembers the last occurrence alerted per key): a source that
+    stays stale is alerted once, not on every run, and again when its staleness changes
+    (a newer, still stale delivery). Logged in any case."""
+    try:
+        sent = json.loads(ledger.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        sent = {}
+    if sent.get(key) == occurrence:
+        log.warning("%s (alerted before)", subject)
+        return False
+    emailed = send_alert(subject, body)
+    write_file(ledger, json.dumps({**sent, key: occurrence}, indent=1, sort_keys=True))
+    return emailed

@@ -1,17 +1,20 @@
 """Freshness: a source that has sent nothing for too long shows a warning in the UI and
-is alerted (log, and e-mail when SMTP is configured: orchestration.alerting.notify).
+is alerted (log, and e-mail when SMTP is configured: orchestration.alerting.notify) —
+once per stale delivery, not on every run.
 
 Measured against the latest report date of the run (the date the figures are as of),
 from the newest list or export date the source delivered and the warehouse loaded."""
 
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetChecksDefinition, asset_check
 
-from orchestration.alerting.notify import send_alert
+from orchestration.alerting.notify import send_alert_once
 from orchestration.raw.assets import raw_asset_key
 from orchestration.raw.contract import SOURCES, SourceSpec
 from orchestration.raw.loader import MANIFEST_TABLE
 from orchestration.settings import WarehouseSettings
 from orchestration.warehouse import connect
+
+ALERT_LEDGER = "logs/alerts-sent.json"  # which staleness of which source was alerted
 
 
 def build_freshness_check(spec: SourceSpec) -> AssetChecksDefinition:
@@ -37,9 +40,12 @@ def build_freshness_check(spec: SourceSpec) -> AssetChecksDefinition:
         )
         if not fresh:
             context.log.warning(f"{message} (limit {spec.freshness_days} days)")
-            send_alert(f"no recent delivery from {spec.source}",
-                       f"{message}; the limit is {spec.freshness_days} days.\n\n"
-                       "The bulletins still publish, with this source's figures as of its latest delivery.")
+            send_alert_once(
+                settings.out_path / ALERT_LEDGER, f"freshness/{spec.source}", str(latest),
+                f"no recent delivery from {spec.source}",
+                f"{message}; the limit is {spec.freshness_days} days.\n\n"
+                "The bulletins still publish, with this source's figures as of its latest delivery.",
+            )
         return AssetCheckResult(
             passed=fresh,
             severity=AssetCheckSeverity.WARN,

@@ -144,7 +144,7 @@ class Network:
         for arc in self.arcs.values():
             if arc.key == skip or arc.key in frozen:
                 continue
-            if arc.hidden:
+            if arc.status != PUBLISHED:  # arc.hidden, inlined: this loop is the hot path
                 low, high = arc.bounds()
                 residual.add(arc.tail, arc.head, arc.key, high - arc.value, arc.value - low, 0)
             elif candidates and not arc.inherited:
@@ -163,8 +163,9 @@ class Network:
         its head), within its own bounds."""
         arc = self.arcs[key]
         low, high = arc.bounds()
-        up = self._residual(key, False, frozen).max_flow(arc.head, arc.tail, min(cap, high - arc.value))
-        down = self._residual(key, False, frozen).max_flow(arc.tail, arc.head, min(cap, arc.value - low))
+        residual = self._residual(key, False, frozen)
+        up = residual.copy().max_flow(arc.head, arc.tail, min(cap, high - arc.value))
+        down = residual.max_flow(arc.tail, arc.head, min(cap, arc.value - low))
         return int(down), int(up)
 
     def protect(self, key: Hashable, width: int, frozen: frozenset = frozenset()) -> list[Hashable]:
@@ -249,6 +250,13 @@ class _Residual:
     def __init__(self) -> None:
         self.edges: list[list] = []  # [from, to, capacity, cost, key, index of the reverse edge]
         self.out: dict[Hashable, list[int]] = defaultdict(list)
+
+    def copy(self) -> _Residual:
+        """The same graph with its own capacities (max_flow uses them up)."""
+        twin = _Residual()
+        twin.edges = [edge[:] for edge in self.edges]
+        twin.out = self.out  # indices only, never changed after building
+        return twin
 
     def add(self, tail: Hashable, head: Hashable, key: Hashable, up: float, down: float, cost: int) -> None:
         forward, backward = len(self.edges), len(self.edges) + 1

@@ -32,22 +32,14 @@ def _aside(target: Path, kind: str) -> Path:
 
 def write_file(path: Path, content: str | bytes) -> Path:
     """Write ``content`` to ``path`` atomically (text as UTF-8)."""
-    scratch = _aside(path, BUILDING)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, str):
-        scratch.write_text(content, encoding="utf-8")
-    else:
-        scratch.write_bytes(content)
-    os.replace(scratch, path)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    build_file(path, lambda scratch: scratch.write_bytes(data))
     return path
 
 
 def copy_file(source: Path, path: Path) -> Path:
     """Copy ``source`` to ``path`` atomically."""
-    scratch = _aside(path, BUILDING)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, scratch)
-    os.replace(scratch, path)
+    build_file(path, lambda scratch: shutil.copyfile(source, scratch))
     return path
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from dagster import AssetKey
 
 from orchestration.definitions import defs
-from orchestration.jobs import weekly_bulletin_schedule, weekly_report_dates
+from orchestration.jobs import weekly_report_dates
 from orchestration.quality.suites import load_suites
 from orchestration.raw.contract import SOURCES
 from orchestration.reporting.assets import analytics_copy, national_bulletins

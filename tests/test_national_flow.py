@@ -12,15 +12,14 @@ import shutil
 import subprocess
 import sys
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from orchestration.generator import expected_status_summary, expected_transitions
 from orchestration.paths import EXPECTATIONS_DIR, PROJECT_ROOT
 from orchestration.runner import run_warehouse
 from tests.e2e_support import AnalystReading, FinishedRun, assert_children_match_truth, personal_data_found, read_bulletin
+
 
 def _truth_dates(run: FinishedRun) -> list[date]:
     return run.truth_dates()

@@ -32,13 +32,16 @@ def _junk_events(rng: random.Random, plan: Plan, exports: list[date], skip: int 
         junk.append(event)
 
     first_listed = plan.world.first_listed()
-    later = [i for i, day in enumerate(first_listed) if day > start] or list(range(len(first_listed)))
+    # An id-less child cannot be named by the app: its events are "unknown child", not early.
+    children = plan.world.children
+    later = ([i for i, day in enumerate(first_listed) if day > start and not children[i].id_less]
+             or [i for i in range(len(first_listed)) if not children[i].id_less])
     for index in sorted(rng.sample(later, min(len(later), max(2, round(BEFORE_LISTING_SHARE * cohort))))):
         day = first_listed[index] - timedelta(days=rng.randrange(1, 11))
         holders = [i for i in usable if exports[i] >= day]
         if not holders:
             continue
-        event = factory.make(plan.world.children[index].child_id, "obec_dmc", _office_time(rng, day), rng.choice((1, 4)))
+        event = factory.make(children[index].child_id, "obec_dmc", _office_time(rng, day), rng.choice((1, 4)))
         event.junk, event.exports = "event_before_listing", (holders[0],)
         junk.append(event)
     return junk

@@ -145,3 +145,30 @@ def test_the_warehouse_folder_is_created_when_a_run_starts_in_a_new_output_folde
     with connect(tmp_path / "new" / "output" / "warehouse.duckdb") as connection:
         ensure_raw_tables(connection, SOURCES)
     assert (tmp_path / "new" / "output" / "warehouse.duckdb").exists()
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [EVENT, EVENT.replace('"EV1"', '"EV2"').replace(', "note": ""', ""), EVENT.replace("4,", '"4",')],
+        [EVENT, "", EVENT.replace('"EV1"', '"EV2"')],  # a blank line: DuckDB's reader is not used
+        [EVENT.replace('["counselling"]', '["counselling", "ทุน", 2.5]')],
+    ],
+)
+def test_both_jsonl_readers_give_the_same_rows(tmp_path, lines):
+    """DuckDB reads clean exports fast; the line-by-line reader reads the rest: the same text either way."""
+    from orchestration.raw import readers
+
+    path = tmp_path / "tracking_2022-05-31.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    content = path.read_bytes()
+    fast = readers._jsonl_through_duckdb(TRACKING, path, content)
+    slow = readers._jsonl_line_by_line(TRACKING, content.decode("utf-8"), False).table
+    assert (fast is None) == ("" in lines)
+    if fast is not None:
+        assert fast.to_pylist() == slow.to_pylist()
+    rows = slow.to_pylist()
+    assert [row["_row_number"] for row in rows] == [i for i, line in enumerate(lines, start=1) if line]
+    if len(lines) == 3 and lines[1]:
+        assert (rows[1]["note"], rows[1]["_row_problem"]) == (None, "missing keys note")
+        assert rows[2]["status"] == "4" and rows[0]["status"] == "4"

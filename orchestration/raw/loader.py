@@ -14,7 +14,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from orchestration.raw.contract import META_COLUMNS, SourceSpec
 from orchestration.raw.readers import FileRejected, read_file
@@ -147,12 +146,15 @@ def _load_file(
         _record(connection, entry, outcome)
         return outcome
 
-    table = _to_arrow(spec, parsed, file_name, sha256, entry["file_date"], now)
-    outcome = FileOutcome(file_name, "loaded", table.num_rows)
+    outcome = FileOutcome(file_name, "loaded", parsed.table.num_rows)
     connection.execute("begin transaction")
     try:
-        connection.register("incoming_rows", table)
-        connection.execute(f"insert into raw.{spec.table} by name select * from incoming_rows")
+        connection.register("incoming_rows", parsed.table)
+        connection.execute(
+            f"insert into raw.{spec.table} by name select *, $file_name as _file_name,"
+            " $sha256 as _file_sha256, $file_date as _file_date, $loaded_at as _loaded_at from incoming_rows",
+            {"file_name": file_name, "sha256": sha256, "file_date": entry["file_date"], "loaded_at": now},
+        )
         connection.unregister("incoming_rows")
         _record(connection, entry | {"extra_columns": ", ".join(parsed.extra_columns) or None}, outcome)
         connection.execute("commit")
@@ -194,23 +196,6 @@ def record_stray_files(connection: duckdb.DuckDBPyConnection, landing_dir: Path,
         )
         outcomes.append(outcome)
     return outcomes
-
-
-def _to_arrow(spec, parsed, file_name, sha256, file_date, loaded_at) -> pa.Table:
-    columns = {
-        name: pa.array([row.values[i] for row in parsed.rows], pa.string())
-        for i, name in enumerate(spec.raw_columns)
-    }
-    count = len(parsed.rows)
-    columns |= {
-        "_file_name": pa.array([file_name] * count, pa.string()),
-        "_row_number": pa.array([row.row_number for row in parsed.rows], pa.int32()),
-        "_file_sha256": pa.array([sha256] * count, pa.string()),
-        "_file_date": pa.array([file_date] * count, pa.date32()),
-        "_row_problem": pa.array([row.problem for row in parsed.rows], pa.string()),
-        "_loaded_at": pa.array([loaded_at] * count, pa.timestamp("us")),
-    }
-    return pa.table(columns)
 
 
 def _record(connection: duckdb.DuckDBPyConnection, entry: dict, outcome: FileOutcome) -> None:

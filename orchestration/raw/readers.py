@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from python_calamine import CalamineWorkbook
 
 from orchestration.raw.contract import SourceSpec
@@ -36,14 +40,23 @@ class ParsedRow:
 
 @dataclass
 class ParsedFile:
-    rows: list[ParsedRow]
+    table: pa.Table  # the contract's raw columns as text, then _row_number and _row_problem
     extra_columns: list[str] = field(default_factory=list)
+
+
+def _from_rows(spec: SourceSpec, rows: list[ParsedRow], extra_columns: list[str] | None = None) -> ParsedFile:
+    columns = {
+        name: pa.array([row.values[i] for row in rows], pa.string()) for i, name in enumerate(spec.raw_columns)
+    }
+    columns["_row_number"] = pa.array([row.row_number for row in rows], pa.int32())
+    columns["_row_problem"] = pa.array([row.problem for row in rows], pa.string())
+    return ParsedFile(pa.table(columns), extra_columns or [])
 
 
 def read_file(spec: SourceSpec, path: Path, content: bytes) -> ParsedFile:
     readers = {"csv": _read_csv, "xlsx": _read_xlsx, "jsonl": _read_jsonl}
     parsed = readers[spec.file_format](spec, path, content)
-    if not parsed.rows:
+    if not parsed.table.num_rows:
         raise FileRejected("no_rows", "the file holds no data rows")
     return parsed
 
@@ -134,7 +147,7 @@ def _read_csv(spec: SourceSpec, path: Path, content: bytes) -> ParsedFile:
         )
     if cut_mid_character:
         raise FileRejected("truncated_file", "the file ends in the middle of a character")
-    return ParsedFile(rows=rows, extra_columns=extra)
+    return _from_rows(spec, rows, extra)
 
 
 def _align(row_number: int, fields: list[str], positions: list[int], width: int) -> ParsedRow:
@@ -147,18 +160,71 @@ def _align(row_number: int, fields: list[str], positions: list[int], width: int)
 
 def _read_jsonl(spec: SourceSpec, path: Path, content: bytes) -> ParsedFile:
     text, cut_mid_character = _decode(spec, content)
+    if not cut_mid_character:
+        table = _jsonl_through_duckdb(spec, path, content)
+        if table is not None:
+            return ParsedFile(table)
+    return _jsonl_line_by_line(spec, text, cut_mid_character)
+
+
+def _jsonl_through_duckdb(spec: SourceSpec, path: Path, content: bytes) -> pa.Table | None:
+    """DuckDB's JSON reader: several times faster than Python's on the millions of lines of
+    a national export. Gives the same text as the line-by-line reader (compact JSON for a
+    non-string value). None when the file is not one JSON object per line, with no blank
+    line (a broken or cut line, a byte order mark, a line that is not an object): the
+    line-by-line reader then decides, and names the line."""
+    keys = [_sql_text(key) for key in spec.raw_columns]
+    paths = ", ".join(_sql_text(f"$.{key}") for key in spec.raw_columns)
+    values = ", ".join(f"value[{i}] as {name}" for i, name in enumerate(spec.raw_columns, start=1))
+    query = f"""
+        select
+            {values},
+            case when len(missing) > 0 then 'missing keys ' || array_to_string(missing, ', ') end as _row_problem,
+            is_object
+        from (
+            select
+                value,
+                is_object,
+                list_filter([{', '.join(keys)}], lambda key: not list_contains(present, key)) as missing
+            from (
+                select
+                    json_type(json) = 'OBJECT' as is_object,
+                    json_extract_string(json, [{paths}]) as value,
+                    json_keys(json) as present
+                from read_json_objects({_sql_text(str(path))}, format = 'newline_delimited')
+            )
+        )"""
+    with duckdb.connect() as connection:
+        try:
+            table = connection.sql(query).to_arrow_table()
+        except duckdb.Error:
+            return None
+    lines = content.count(b"\n") + (not content.endswith(b"\n"))
+    if table.num_rows != lines or not pc.all(table["is_object"]).as_py():
+        return None
+    table = table.drop_columns(["is_object"])
+    numbers = pa.array(np.arange(1, table.num_rows + 1, dtype=np.int32))
+    return table.add_column(len(spec.raw_columns), "_row_number", numbers)
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _jsonl_line_by_line(spec: SourceSpec, text: str, cut_mid_character: bool) -> ParsedFile:
     lines = text.split("\n")
     ends_with_newline = text.endswith("\n")
     if ends_with_newline:
         lines.pop()
     keys = spec.raw_columns
+    keys_set = set(keys)
     rows: list[ParsedRow] = []
     for index, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         is_last = index == len(lines)
         try:
-            obj = json.loads(line)
+            obj = _DECODE_JSON(line)
             if not isinstance(obj, dict):
                 raise ValueError("not a JSON object")
         except ValueError as error:
@@ -167,20 +233,28 @@ def _read_jsonl(spec: SourceSpec, path: Path, content: bytes) -> ParsedFile:
                     "truncated_file", f"the last line, line {index}, is cut off: {error}"
                 ) from None
             raise FileRejected("unreadable_file", f"line {index} is not a JSON object: {error}") from None
-        missing = [key for key in keys if key not in obj]
-        problem = f"missing keys {', '.join(missing)}" if missing else None
+        problem = None
+        if not keys_set <= obj.keys():
+            problem = f"missing keys {', '.join(key for key in keys if key not in obj)}"
         rows.append(ParsedRow(index, [_json_text(obj.get(key)) for key in keys], problem))
     if cut_mid_character:
         raise FileRejected("truncated_file", "the file ends in the middle of a character")
-    return ParsedFile(rows=rows)
+    return _from_rows(spec, rows)
+
+
+_DECODE_JSON = json.JSONDecoder().decode
+# Compact, as DuckDB's reader writes a non-string value; one encoder for every value
+# (json.dumps with options builds a new one per call).
+_ENCODE_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _json_text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str or value is None:
         return value
-    return json.dumps(value, ensure_ascii=False)
+    if kind is int:
+        return str(value)  # what json.dumps writes for an int, without the encoder
+    return _ENCODE_JSON(value)
 
 
 # --- xlsx ---------------------------------------------------------------------------
@@ -214,7 +288,7 @@ def _read_xlsx(spec: SourceSpec, path: Path, content: bytes) -> ParsedFile:
         while len(values) > width and not values[-1]:
             values.pop()
         rows.append(_align(offset, values, positions, width))
-    return ParsedFile(rows=rows, extra_columns=extra)
+    return _from_rows(spec, rows, extra)
 
 
 def _cell_text(cell: object) -> str:

@@ -55,6 +55,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
+from contextlib import contextmanager
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -120,6 +121,7 @@ class Network:
     """The additive structure of a page: arcs between row and column nodes."""
 
     arcs: dict[Hashable, Arc] = field(default_factory=dict)
+    _graphs: dict = field(default_factory=dict, repr=False, compare=False)  # see _graph
 
     def add(self, key: Hashable, tail: Hashable, head: Hashable, value: int, *, status: str | None = None,
             penalty: int = 0, floor: int = 0) -> Arc:
@@ -134,16 +136,25 @@ class Network:
         self.arcs[key] = arc
         return arc
 
-    def _residual(self, skip: Hashable, candidates: bool, frozen: frozenset = frozenset()) -> _Residual:
-        """The residual graph: every hidden arc (but ``skip`` and the ``frozen`` ones)
-        usable up by what its upper bound leaves and down by what its lower bound leaves,
-        at no cost; with ``candidates``, printed cells that may be hidden (not inherited)
-        too, at a cost and with the bounds their symbol would have: a zero ("<5") up to
-        4, a count of 5 or more ("x") up without limit and down to 5."""
+    def _graph(self, candidates: bool) -> _Residual:
+        """The residual graph of every arc (see _residual), built once per pattern:
+        ``interval`` and ``protect`` ask thousands of questions between two changes of
+        what is hidden; each question leaves its own arcs out (``_Residual.trial``)."""
+        pattern = tuple(arc.status for arc in self.arcs.values())
+        if self._graphs.get("pattern") != pattern:
+            self._graphs = {"pattern": pattern}
+        if candidates not in self._graphs:
+            self._graphs[candidates] = self._residual(candidates)
+        return self._graphs[candidates]
+
+    def _residual(self, candidates: bool) -> _Residual:
+        """The residual graph: every hidden arc usable up by what its upper bound leaves
+        and down by what its lower bound leaves, at no cost; with ``candidates``, printed
+        cells that may be hidden (not inherited) too, at a cost and with the bounds their
+        symbol would have: a zero ("<5") up to 4, a count of 5 or more ("x") up without
+        limit and down to 5."""
         residual = _Residual()
         for arc in self.arcs.values():
-            if arc.key == skip or arc.key in frozen:
-                continue
             if arc.status != PUBLISHED:  # arc.hidden, inlined: this loop is the hot path
                 low, high = arc.bounds()
                 residual.add(arc.tail, arc.head, arc.key, high - arc.value, arc.value - low, 0)
@@ -163,9 +174,9 @@ class Network:
         its head), within its own bounds."""
         arc = self.arcs[key]
         low, high = arc.bounds()
-        residual = self._residual(key, False, frozen)
-        up = residual.copy().max_flow(arc.head, arc.tail, min(cap, high - arc.value))
-        down = residual.max_flow(arc.tail, arc.head, min(cap, arc.value - low))
+        residual, left_out = self._graph(candidates=False), [key, *frozen]
+        up = residual.trial_flow(arc.head, arc.tail, min(cap, high - arc.value), left_out)
+        down = residual.trial_flow(arc.tail, arc.head, min(cap, arc.value - low), left_out)
         return int(down), int(up)
 
     def protect(self, key: Hashable, width: int, frozen: frozenset = frozenset()) -> list[Hashable]:
@@ -179,13 +190,14 @@ class Network:
         hidden: list[Hashable] = []
         while sum(self.interval(key, width, frozen)) < width:
             best = None
+            residual = self._graph(candidates=True)
             for start, goal, room in ((arc.head, arc.tail, high - arc.value), (arc.tail, arc.head, arc.value - low)):
                 if room <= 0:
                     continue
-                residual = self._residual(key, True, frozen)
-                if residual.max_flow(start, goal, min(room, width)) >= min(room, width):
-                    continue  # this side has all it can use already
-                found = residual.cheapest_path(start, goal)
+                with residual.trial([key, *frozen]):
+                    if residual.max_flow(start, goal, min(room, width)) >= min(room, width):
+                        continue  # this side has all it can use already
+                    found = residual.cheapest_path(start, goal)
                 if found is not None and (best is None or found[0] < best[0]):
                     best = found
             if best is None or not best[1]:
@@ -250,13 +262,8 @@ class _Residual:
     def __init__(self) -> None:
         self.edges: list[list] = []  # [from, to, capacity, cost, key, index of the reverse edge]
         self.out: dict[Hashable, list[int]] = defaultdict(list)
-
-    def copy(self) -> _Residual:
-        """The same graph with its own capacities (max_flow uses them up)."""
-        twin = _Residual()
-        twin.edges = [edge[:] for edge in self.edges]
-        twin.out = self.out  # indices only, never changed after building
-        return twin
+        self.forward: dict[Hashable, int] = {}  # arc key -> index of its forward edge
+        self._pushed: list[list[int]] | None = None  # augmenting paths of the current trial
 
     def add(self, tail: Hashable, head: Hashable, key: Hashable, up: float, down: float, cost: int) -> None:
         forward, backward = len(self.edges), len(self.edges) + 1
@@ -264,10 +271,12 @@ class _Residual:
         self.edges.append([head, tail, down, cost, key, forward])
         self.out[tail].append(forward)
         self.out[head].append(backward)
+        self.forward[key] = forward
 
     def max_flow(self, start: Hashable, goal: Hashable, limit: float, free_only: bool = True) -> float:
         """Augment unit by unit (the limits are tiny) along shortest paths of free edges;
-        the pushed flow stays in the capacities (so a later search sees what is left)."""
+        the pushed flow stays in the capacities (so a later search sees what is left;
+        inside ``trial``, until it ends)."""
         flow = 0
         while flow < limit:
             path = self._path(start, goal, free_only)
@@ -276,8 +285,38 @@ class _Residual:
             for index in path:
                 self.edges[index][2] -= 1
                 self.edges[self.edges[index][5]][2] += 1
+            if self._pushed is not None:
+                self._pushed.append(path)
             flow += 1
         return flow
+
+    def trial_flow(self, start: Hashable, goal: Hashable, limit: float, left_out: Iterable[Hashable]) -> float:
+        """The maximum flow without the ``left_out`` arcs, leaving the graph as it was."""
+        with self.trial(left_out):
+            return self.max_flow(start, goal, limit)
+
+    @contextmanager
+    def trial(self, left_out: Iterable[Hashable]):
+        """Inside: the graph without the ``left_out`` arcs, flow pushed at will; after:
+        the graph as it was (one graph serves many questions)."""
+        closed = []
+        for key in left_out:
+            forward = self.forward.get(key)
+            if forward is not None:
+                for index in (forward, forward + 1):
+                    closed.append((index, self.edges[index][2]))
+                    self.edges[index][2] = 0
+        self._pushed = []
+        try:
+            yield self
+        finally:
+            for path in self._pushed:
+                for index in path:
+                    self.edges[index][2] += 1
+                    self.edges[self.edges[index][5]][2] -= 1
+            self._pushed = None
+            for index, capacity in reversed(closed):
+                self.edges[index][2] = capacity
 
     def _path(self, start: Hashable, goal: Hashable, free_only: bool) -> list[int] | None:
         if start == goal:

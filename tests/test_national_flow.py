@@ -138,6 +138,8 @@ def test_running_again_changes_nothing_while_an_analyst_reads(national):
     before_summary = national.query("select * from marts.status_summary order by all")
     analytics = national.out / "analytics.duckdb"
     published_before = analytics.stat().st_ino
+    docs = national.out / "bulletins" / "docs" / "index.html"
+    docs_before = docs.stat().st_ino
     with AnalystReading(analytics, "select sum(children) from marts.status_summary") as analyst:
         outcome = run_warehouse(national.landing, national.out, _truth_dates(national))
     assert outcome.ok, outcome.reason
@@ -146,6 +148,7 @@ def test_running_again_changes_nothing_while_an_analyst_reads(national):
     assert national.query("select sum(children) from marts.status_summary", database=analytics) == [analyst.results[0]]
     assert national.query("select file_name, file_sha256, load_status, loaded_at from raw.load_manifest order by 1") == before_manifest
     assert national.query("select * from marts.status_summary order by all") == before_summary
+    assert docs.stat().st_ino == docs_before  # same project and columns: the docs page is kept, not rebuilt
 
 
 def test_a_failed_blocking_check_stops_publication_and_alerts(national, tmp_path, smtp_server):

@@ -1,16 +1,19 @@
 """Publish the dbt docs — every model, column, test and the lineage from file to
 bulletin — as one static page next to the bulletins (OUT/bulletins/docs/index.html)."""
 
+import hashlib
+import json
 import shutil
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 from dagster_dbt import DbtCliResource
 
-from orchestration.publishing import copy_file, sweep_leftovers
+from orchestration.publishing import copy_file, sweep_leftovers, write_file
 from orchestration.reporting.assets import MART_KEYS
 from orchestration.settings import WarehouseSettings
 from orchestration.transformation.assets import dbt_build_args
 from orchestration.transformation.project import dbt_project
+from orchestration.warehouse import connect
 
 
 @asset(
@@ -27,12 +30,36 @@ def data_docs(context: AssetExecutionContext, dbt: DbtCliResource, settings: War
     # The prepared manifest (descriptions, tests, lineage, each model's SQL) instead of
     # compiling the project again, which takes three times as long as the rest; the
     # catalog (columns and types) is read from the warehouse the run just built.
-    shutil.copyfile(dbt_project.manifest_path, target / "manifest.json")
     vars_args = dbt_build_args([d.isoformat() for d in settings.report_date_list()])[1:]
+    published = settings.bulletins_path / "docs"
+    fingerprint = _fingerprint(settings, vars_args)
+    stamp = target / "fingerprint.txt"
+    if (published / "index.html").exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == fingerprint:
+        # The page shows the project and the warehouse's columns, not its rows: the same
+        # project, settings and columns give the same page (a new week's data changes none).
+        context.log.info(f"{published / 'index.html'} is up to date: project and columns unchanged")
+        return MaterializeResult(metadata={"page": MetadataValue.path(str(published / "index.html")),
+                                           "regenerated": MetadataValue.bool(False)})
+    shutil.copyfile(dbt_project.manifest_path, target / "manifest.json")
     dbt.cli(["docs", "generate", "--static", "--no-compile", *vars_args], target_path=target,
             manifest=dbt_project.manifest_path).wait()
-    published = settings.bulletins_path / "docs"
     sweep_leftovers(published)
     copy_file(target / "static_index.html", published / "index.html")
+    write_file(stamp, fingerprint)
     context.log.info(f"published {published / 'index.html'}")
-    return MaterializeResult(metadata={"page": MetadataValue.path(str(published / "index.html"))})
+    return MaterializeResult(metadata={"page": MetadataValue.path(str(published / "index.html")),
+                                       "regenerated": MetadataValue.bool(True)})
+
+
+def _fingerprint(settings: WarehouseSettings, vars_args: list[str]) -> str:
+    """What the page is made of: the prepared manifest, the run's dbt variables and every
+    column of the warehouse (dbt's catalog, which holds no row counts)."""
+    digest = hashlib.sha256(dbt_project.manifest_path.read_bytes())
+    digest.update(json.dumps(vars_args).encode("utf-8"))
+    with connect(settings.warehouse_path, read_only=True) as connection:
+        columns = connection.execute(
+            "select table_schema, table_name, column_name, data_type from information_schema.columns"
+            " order by table_schema, table_name, ordinal_position"
+        ).fetchall()
+    digest.update(json.dumps(columns).encode("utf-8"))
+    return digest.hexdigest()

@@ -134,15 +134,26 @@ class Network:
         arc = Arc(key, tail, head, int(value), status or PUBLISHED, inherited=status is not None, penalty=penalty,
                   floor=floor)
         self.arcs[key] = arc
+        self._graphs = {}  # built again with this arc when next asked
         return arc
 
+    def hide(self, key: Hashable, status: str) -> None:
+        """Hide a printed cell (``status``: small or complementary), in the residual graphs
+        too: hidden, a cell keeps the room its symbol gives it, now at no cost."""
+        arc = self.arcs[key]
+        if arc.hidden:
+            arc.status = status
+            return
+        arc.status = status
+        low, high = arc.bounds()
+        for graph in self._graphs.values():
+            graph.make_free(arc.tail, arc.head, key, high - arc.value, arc.value - low)
+
     def _graph(self, candidates: bool) -> _Residual:
-        """The residual graph of every arc (see _residual), built once per pattern:
-        ``interval`` and ``protect`` ask thousands of questions between two changes of
-        what is hidden; each question leaves its own arcs out (``_Residual.trial``)."""
-        pattern = tuple(arc.status for arc in self.arcs.values())
-        if self._graphs.get("pattern") != pattern:
-            self._graphs = {"pattern": pattern}
+        """The residual graph of every arc (see _residual), built once and kept up to
+        date by ``hide``: ``interval`` and ``protect`` ask thousands of questions of it;
+        each question leaves its own arcs out (``_Residual.trial``). Statuses are set
+        through ``hide`` once a graph is built."""
         if candidates not in self._graphs:
             self._graphs[candidates] = self._residual(candidates)
         return self._graphs[candidates]
@@ -203,7 +214,7 @@ class Network:
             if best is None or not best[1]:
                 raise Unprotectable(key)
             for hidden_key in best[1]:
-                self.arcs[hidden_key].status = COMPLEMENTARY
+                self.hide(hidden_key, COMPLEMENTARY)
             hidden += best[1]
         return hidden
 
@@ -272,6 +283,15 @@ class _Residual:
         self.out[tail].append(forward)
         self.out[head].append(backward)
         self.forward[key] = forward
+
+    def make_free(self, tail: Hashable, head: Hashable, key: Hashable, up: float, down: float) -> None:
+        """The arc ``key`` becomes usable at no cost (a candidate once hidden keeps its room)."""
+        forward = self.forward.get(key)
+        if forward is None:
+            self.add(tail, head, key, up, down, 0)
+            return
+        for index in (forward, forward + 1):
+            self.edges[index][3] = 0
 
     def max_flow(self, start: Hashable, goal: Hashable, limit: float, free_only: bool = True) -> float:
         """Augment unit by unit (the limits are tiny) along shortest paths of free edges;
@@ -435,7 +455,7 @@ def _mark_small(network: Network) -> list[Hashable]:
     small = []
     for arc in network.arcs.values():
         if not arc.inherited and is_small(arc.value):
-            arc.status = SMALL
+            network.hide(arc.key, SMALL)
             small.append(arc.key)
     return small
 
@@ -460,7 +480,7 @@ def protect_with_published_column_totals(table: Table, preference: Sequence[Hash
     for row, column in forced:  # hidden, and not to be worked out either
         arc = network.arcs[("t", row, column)]
         if not arc.hidden:
-            arc.status = COMPLEMENTARY
+            network.hide(arc.key, COMPLEMENTARY)
             requirements.append(Requirement(arc.key, 1))
     network.secure(requirements)
     return _pattern(network, "t")

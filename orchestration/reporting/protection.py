@@ -36,6 +36,7 @@ from orchestration.reporting.suppression import (
     symbol,
     withhold,
 )
+from orchestration.workers import map_in_workers, worker_count
 
 NATIONAL_PAGE = "national"
 UNKNOWN_PROVINCE = "unknown"  # children whose province is not known: a row, never a page
@@ -102,6 +103,12 @@ def _emit(out: list[dict], report_date: date, page: str, table_name: str, table:
             })
 
 
+# Below this many school rows the dates are protected in this process: starting worker
+# processes costs more than it saves.
+PARALLEL_FROM_SCHOOL_ROWS = 50_000
+WORKERS_ENV = "BACKTOSCHOOL_PROTECTION_WORKERS"  # optional: how many worker processes (default: one per core)
+
+
 def protect_bulletins(
     provinces: Iterable[Mapping[str, Any]],
     districts: Iterable[Mapping[str, Any]],
@@ -112,7 +119,22 @@ def protect_bulletins(
     'unknown', every status); districts: report_date, province_code, district_key,
     status_code, children; schools: report_date, province_code, school_key, status_code,
     children; transitions: report_date, province_key, from_status_code, to_status_code,
-    children. Returns records with COLUMNS."""
+    children. Returns records with COLUMNS.
+
+    Report dates are protected independently (bulletins of different dates are not
+    protected against each other), so at national scale they are shared out between
+    worker processes, one per core: a million children make the search minutes long."""
+    by_date: dict[date, tuple[list, list, list, list]] = defaultdict(lambda: ([], [], [], []))
+    for position, records in enumerate((provinces, districts, schools, transitions)):
+        for record in records:
+            by_date[record["report_date"]][position].append(record)
+    dates = [by_date[day] for day in sorted(by_date) if by_date[day][0]]
+    workers = worker_count(WORKERS_ENV) if sum(len(day[2]) for day in dates) >= PARALLEL_FROM_SCHOOL_ROWS else 1
+    return [record for records in map_in_workers(_protect_report_date, dates, workers) for record in records]
+
+
+def _protect_report_date(provinces: list, districts: list, schools: list, transitions: list) -> list[dict]:
+    """Every protected cell of one report date's bulletins (the records of that date)."""
     out: list[dict] = []
     districts_by = _records_by(districts, "report_date", "province_code")
     schools_by = _records_by(schools, "report_date", "province_code")

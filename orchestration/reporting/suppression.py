@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import defaultdict
+from collections import defaultdict, deque
 from contextlib import contextmanager
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -219,31 +219,26 @@ class Network:
         return hidden
 
     def secure(self, requirements: Iterable[Requirement]) -> None:
-        """Hide further cells until every requirement holds (a fixpoint: hiding only
-        widens what a reader must allow, so a requirement once met stays met).
+        """Hide further cells until every requirement holds. One pass is enough: hiding
+        only widens what a reader must allow, so a requirement once met stays met while
+        the later ones are met.
 
         A requirement that cannot be met is relaxed step by step — first the frozen
         figures may move, then three values become two — because what makes it
         impossible is printed exactly on purpose (a national total of 1 leaves a
         province's "<5" only 0 or 1). Unprotectable when not even "not worked out
         exactly" can be had."""
-        requirements = list(requirements)
-        changed = True
-        while changed:
-            changed = False
-            for index, requirement in enumerate(requirements):
-                if self.holds(requirement):
+        for requirement in list(requirements):
+            if self.holds(requirement):
+                continue
+            for relaxed in requirement.relaxations():
+                try:
+                    self.protect(relaxed.key, relaxed.width, relaxed.frozen)
+                except Unprotectable:
                     continue
-                for relaxed in requirement.relaxations():
-                    try:
-                        self.protect(relaxed.key, relaxed.width, relaxed.frozen)
-                    except Unprotectable:
-                        continue
-                    requirements[index] = relaxed
-                    break
-                else:
-                    raise Unprotectable(requirement.key)
-                changed = True
+                break
+            else:
+                raise Unprotectable(requirement.key)
 
     def holds(self, requirement: Requirement) -> bool:
         return sum(self.interval(requirement.key, requirement.width, requirement.frozen)) >= requirement.width
@@ -339,23 +334,25 @@ class _Residual:
                 self.edges[index][2] = capacity
 
     def _path(self, start: Hashable, goal: Hashable, free_only: bool) -> list[int] | None:
+        """Breadth-first: the edges of a shortest path with room left, or None. The hot
+        loop of the whole protection (hundreds of thousands of searches a national run)."""
         if start == goal:
             return None
-        previous: dict[Hashable, int] = {}
-        seen, queue = {start}, [start]
+        edges, out = self.edges, self.out
+        previous: dict[Hashable, int | None] = {start: None}  # also the nodes seen
+        queue = deque((start,))
         while queue:
-            node = queue.pop(0)
-            for index in self.out.get(node, ()):
-                _, following, capacity, cost, _, _ = self.edges[index]
-                if capacity <= 0 or (free_only and cost) or following in seen:
+            for index in out.get(queue.popleft(), ()):
+                edge = edges[index]
+                following = edge[1]
+                if edge[2] <= 0 or following in previous or (free_only and edge[3]):
                     continue
-                seen.add(following)
                 previous[following] = index
                 if following == goal:
                     path, at = [], goal
                     while at != start:
                         path.append(previous[at])
-                        at = self.edges[previous[at]][0]
+                        at = edges[previous[at]][0]
                     return path
                 queue.append(following)
         return None

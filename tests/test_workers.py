@@ -1,0 +1,31 @@
+"""orchestration.workers: jobs run in separate interpreters come back in order, and a
+worker's failure is reported, not lost."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from orchestration.workers import map_in_workers
+
+
+def process_and_square(number: int) -> tuple[int, int]:
+    if number < 0:
+        raise ValueError(f"negative job {number}")
+    return os.getpid(), number * number
+
+
+def test_results_come_back_in_job_order_from_several_processes():
+    results = map_in_workers(process_and_square, [(n,) for n in range(7)], workers=3)
+    assert [square for _, square in results] == [n * n for n in range(7)]
+    assert len({pid for pid, _ in results}) == 3 and os.getpid() not in {pid for pid, _ in results}
+
+
+def test_one_worker_runs_in_this_process():
+    assert map_in_workers(process_and_square, [(2,), (3,)], workers=1) == [(os.getpid(), 4), (os.getpid(), 9)]
+
+
+def test_a_failing_job_fails_the_call_with_its_error():
+    with pytest.raises(RuntimeError, match="negative job -1"):
+        map_in_workers(process_and_square, [(1,), (-1,)], workers=2)

@@ -63,10 +63,13 @@ def _iso_date(text: str) -> date:
 
 def _generate(out: Path, args: argparse.Namespace):
     from orchestration.generator import generate
+    from orchestration.generator.progress import RichProgress
 
     console.print(f"Generating a [bold]{args.scenario}[/bold] landing set in {out} …")
-    summary = generate(out, children=args.children, seed=args.seed, start=args.start, end=args.end,
-                       scenario=args.scenario)
+    # Progress goes to stderr: bars on a terminal, a line per finished step when piped.
+    with RichProgress(Console(stderr=True, highlight=False)) as progress:
+        summary = generate(out, children=args.children, seed=args.seed, start=args.start, end=args.end,
+                           scenario=args.scenario, progress=progress)
     console.print(str(summary))
     return summary
 

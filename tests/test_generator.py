@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
+from rich.console import Console
 
 from orchestration.generator import (
     expected_child_status,
@@ -25,6 +26,7 @@ from orchestration.generator import (
     expected_transitions,
     generate,
 )
+from orchestration.generator.progress import RichProgress
 from orchestration.raw.contract import SOURCES_BY_NAME
 from orchestration.reference import code_list
 
@@ -76,6 +78,21 @@ def test_same_arguments_give_identical_bytes_and_another_seed_does_not(tmp_path)
     assert any(path.endswith(".xlsx") for path in first)
     shared = set(first) & set(other)
     assert any(first[path] != other[path] for path in shared)
+
+
+def test_progress_reports_each_step_without_changing_a_byte(tmp_path):
+    log = io.StringIO()
+    # Not a terminal (as when piped to a log): one line per finished step, no redraws.
+    with RichProgress(Console(file=log, width=100)) as progress:
+        generate(tmp_path / "shown", children=400, seed=11, progress=progress)
+    generate(tmp_path / "quiet", children=400, seed=11)
+    assert _tree(tmp_path / "shown") == _tree(tmp_path / "quiet")
+    lines = log.getvalue().splitlines()
+    assert lines[0].startswith("✓ world: 400 children")
+    assert sum(line.startswith("✓ list ") for line in lines) == 10  # the national schedule's lists
+    assert any(re.match(r"✓ tracking: [\d,]+ events in \d+ exports: [\d,]+ lines", line) for line in lines)
+    assert lines[-2:][0].startswith("✓ truth: rules") and lines[-1].startswith("✓ truth: files")
+    assert len(lines) == 14
 
 
 def test_refuses_to_mix_with_an_earlier_run(tmp_path):

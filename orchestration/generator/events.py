@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import random
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -33,13 +34,32 @@ class Event:
     note: str = ""
     junk: str | None = None  # the quarantine reason this event is meant to get
     event_id: str = ""
-    exports: tuple[int, ...] = ()  # indices into the export schedule
-    lines: tuple[int, ...] = ()  # its JSONL line number in each of those exports
+    exports: tuple[int, ...] = ()  # indices into the export schedule (its lines there: ``with_lines``)
     quirks: tuple[tuple[str, str, str], ...] = ()  # (field, quirk, expected handling)
 
     @property
     def recorded_on(self) -> date:
         return self.recorded_at.date()
+
+
+def with_lines(events: Iterable[Event], exports: int) -> Iterator[tuple[Event, tuple[int, ...]]]:
+    """Each event with its JSONL line number in each export holding it (``event.exports``).
+
+    An export lists its events in event-ID order, so an event's line there is one more than
+    the number of earlier events it holds: counted as the events go by rather than stored on
+    each of millions of events. ``events`` must be in ID order, as ``write_tracking`` returns them.
+    """
+    next_line = [1] * exports
+    previous = (0, "")
+    for event in events:
+        order = (len(event.event_id), event.event_id)  # EV + number, zero-padded to 8 digits at least
+        if order <= previous:
+            raise ValueError(f"events out of ID order: {event.event_id} after {previous[1]}")
+        previous = order
+        lines = tuple(next_line[i] for i in event.exports)
+        for i in event.exports:
+            next_line[i] += 1
+        yield event, lines
 
 
 def export_dates(start: date, end: date) -> list[date]:
@@ -123,11 +143,17 @@ class EventFactory:
         self._rng = rng
         self._reason_codes = reason_codes
         self._seq = 0
+        # Equal immutable values shared between events: millions of events hold a few
+        # hundred thousand distinct minutes and a few dozen assistance tuples.
+        self._shared: dict[object, object] = {}
+
+    def _share(self, value):
+        return self._shared.setdefault(value, value)
 
     def make(self, child_id: str, agency: str, when: datetime, status: int) -> Event:
         rng = self._rng
         self._seq += 1
-        event = Event(child_id=child_id, recorded_at=when, status=status, seq=self._seq)
+        event = Event(child_id=child_id, recorded_at=self._share(when), status=status, seq=self._seq)
         event.citizen_text, style = self.spelling(child_id)
         if style != ids.PLAIN:
             event.quirks += (("citizen_id", style, "normalised"),)
@@ -136,7 +162,7 @@ class EventFactory:
             event.placement = self._placement(agency)
         if status == FOUND_NOT_BACK or (status == NOT_FOUND and rng.random() < 0.3):
             event.reason_code = rng.choice(self._reason_codes)
-        event.assistance = self._assistance()
+        event.assistance = self._share(self._assistance())
         roll = rng.random()
         if roll < 0.01:
             event.note = rng.choice(HTML_FRAGMENTS).format(text=rng.choice(NOTES))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
+from operator import attrgetter
 from pathlib import Path
 
-from .events import Event, export_dates, exports_holding
+from .events import Event, export_dates, exports_holding, with_lines
 from .landing import Landing
+from .progress import Progress
 from .scenarios import Plan, ScenarioError
 from .truth import REJECTED, QuirkFact, sha256
 from .writers import file_name, write_export
@@ -55,41 +57,52 @@ def event_quirks(events: list[Event], names: list[str]) -> list[QuirkFact]:
     """Quirks of real events, one per copy (the same event sits in several exports)."""
     return [
         QuirkFact("tracking", names[i], line, f, q, h)
-        for event in events
+        for event, lines in with_lines(events, len(names))
         if event.quirks and not event.junk
-        for i, line in zip(event.exports, event.lines)
+        for i, line in zip(event.exports, lines)
         for f, q, h in event.quirks
     ]
 
 
-def write_tracking(rng: random.Random, plan: Plan, landing: Landing, start: date, end: date) -> tuple[list[Event], list[str]]:
+def write_tracking(
+    rng: random.Random, plan: Plan, landing: Landing, start: date, end: date, progress: Progress = Progress()
+) -> tuple[list[Event], list[str]]:
     exports = export_dates(start, end)
     names = [file_name("tracking", day) for day in exports]
+    holding: dict[date, tuple[int, ...]] = {}  # one tuple per day, shared by its events (millions of them)
     for event in plan.events:
-        event.exports = exports_holding(event.recorded_on, exports)
+        day = event.recorded_on
+        if day not in holding:
+            holding[day] = exports_holding(day, exports)
+        event.exports = holding[day]
         if not event.exports:
             raise ScenarioError(f"event on {event.recorded_on} falls in no export")
     truncated = len(exports) // 2 if plan.file_quirks.truncated_export and len(exports) >= 3 else None
     events = plan.events + _junk_events(rng, plan, exports, truncated, start)
-    events.sort(key=lambda e: (e.recorded_at, e.seq))
+    # By (recorded_at, seq), as two stable sorts: a key tuple per event would cost a few
+    # hundred MB at millions of events.
+    events.sort(key=attrgetter("seq"))
+    events.sort(key=attrgetter("recorded_at"))
     members: list[list[Event]] = [[] for _ in exports]
     for number, event in enumerate(events, start=1):
         event.event_id = f"EV{number:08d}"
-        event.lines = ()
         for i in event.exports:
             members[i].append(event)
-    for i, name in enumerate(names):
-        if not members[i]:
-            continue  # the app writes no file for a window without events
-        for line, event in enumerate(members[i], start=1):
-            event.lines += (line,)
-        path = landing.path("tracking", name)
-        count, digest = write_export(path, members[i])
-        if i == truncated:
-            _truncate_last_line(path, members[i], set(range(len(exports))) - {i})
-            landing.record("tracking", name, count, sha256(path.read_bytes()), REJECTED, "truncated_file")
-        else:
-            landing.record("tracking", name, count, digest)
+    with progress.step(f"tracking: {len(events):,} events", sum(map(len, members)), "lines") as step:
+        files = 0
+        for i, name in enumerate(names):
+            if not members[i]:
+                continue  # the app writes no file for a window without events
+            path = landing.path("tracking", name)
+            files += 1
+            count, digest = write_export(path, step.track(members[i]))
+            if i == truncated:
+                _truncate_last_line(path, members[i], set(range(len(exports))) - {i})
+                landing.record("tracking", name, count, sha256(path.read_bytes()), REJECTED, "truncated_file")
+            else:
+                landing.record("tracking", name, count, digest)
+            members[i] = []  # written: the window's list of events is no longer needed
+        step.describe(f"tracking: {len(events):,} events in {files} exports")
     return events, names
 
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from .events import Event
 from .exports import event_quirks, write_tracking
 from .landing import Landing
-from .lists import ListFile, write_lists
-from .scenarios import SCENARIOS, Plan, ScenarioError, Streams
+from .lists import ListFacts, write_lists
+from .progress import Progress
+from .scenarios import SCENARIOS, ScenarioError, Streams
 from .truth import LOADED, Truth, compute_truth, write_truth
 
 SOURCES = ("obec_dmc", "eef", "ops", "ovec", "msdhs", "tracking")
@@ -61,11 +61,11 @@ def _check_out_dir(out_dir: Path) -> None:
             raise FileExistsError(f"{folder} is not empty: generate into a new or empty folder")
 
 
-def _check_consistency(truth: Truth, files: list[ListFile], events: list[Event], plan: Plan) -> None:
+def _check_consistency(truth: Truth, lists: ListFacts, junk_events: Counter[str], built: int) -> None:
     """The truth, derived by the rules, must agree with what each row and event was built to be."""
-    intended = Counter(d.rule_broken for f in files for d in f.drafts if d.rule_broken)
-    intended["duplicate_in_file"] = sum(len(f.intended_duplicates) for f in files)
-    intended.update(e.junk for e in events if e.junk)
+    intended = Counter(lists.rules_broken)
+    intended["duplicate_in_file"] = lists.intended_duplicates
+    intended.update(junk_events)
     got = Counter(reason for source, name, row, reason in truth.quarantine)
     if got != intended:
         raise ScenarioError(f"quarantine differs from construction: {dict(got)} vs {dict(intended)}")
@@ -73,8 +73,8 @@ def _check_consistency(truth: Truth, files: list[ListFile], events: list[Event],
     # the rules it counts as a child apart (docs/business-rules.md §3).
     counted_apart = {identity for _, _, _, child, delivery, identity in truth.list_rows
                      if delivery == "typo_valid" and identity != child}
-    if len(truth.children) != len(plan.world.children) + len(counted_apart):
-        raise ScenarioError(f"cohort of {len(truth.children)}, built {len(plan.world.children)} "
+    if len(truth.children) != built + len(counted_apart):
+        raise ScenarioError(f"cohort of {len(truth.children)}, built {built} "
                             f"(+{len(counted_apart)} mistyped IDs passing their check digit)")
 
 
@@ -86,11 +86,12 @@ def generate(
     start: date = date(2022, 1, 17),
     end: date | None = None,
     scenario: str = "national",
+    progress: Progress = Progress(),
 ) -> GenerationSummary:
     """Write a synthetic landing folder (``<out>/<source>/``) and its truth (``<out>/_truth/``).
 
     Same arguments, same bytes. ``children`` is ignored by ``seed003``, whose cohort and
-    dates are fixed by the seed document.
+    dates are fixed by the seed document. ``progress`` hears of each step (silent by default).
     """
     if scenario not in SCENARIOS:
         raise ScenarioError(f"unknown scenario {scenario!r}; choose from {sorted(SCENARIOS)}")
@@ -100,20 +101,34 @@ def generate(
     out_dir = Path(out_dir)
     _check_out_dir(out_dir)
     streams = Streams(seed)
-    plan = SCENARIOS[scenario](streams, children, start, end)
+    with progress.step(f"world ({scenario})") as step:
+        plan = SCENARIOS[scenario](streams, children, start, end)
+        step.describe(f"world: {len(plan.world.children):,} children, {len(plan.events):,} events")
     landing = Landing(out_dir)
-    files, row_facts, quirk_facts = write_lists(streams.rng("lists"), plan, landing, start)
-    events, export_names = write_tracking(streams.rng("tracking"), plan, landing, start, end)
-    quirk_facts += event_quirks(events, export_names)
-    truth = compute_truth(landing.files, row_facts, events, export_names, plan.report_dates, quirk_facts)
-    _check_consistency(truth, files, events, plan)
-    if plan.check:
-        plan.check(truth)
-    write_truth(truth, out_dir / "_truth")
-    return _summary(out_dir, scenario, seed, start, end, landing, truth, events)
+    lists = write_lists(streams.rng("lists"), plan, landing, start, progress)
+    events, export_names = write_tracking(streams.rng("tracking"), plan, landing, start, end, progress)
+    built, report_dates, check = len(plan.world.children), plan.report_dates, plan.check
+    # The world (every child, listing and its details) is not needed by the truth: free it
+    # before the truth's own tables are built. The events stay, the truth reads them.
+    del plan
+    with progress.step("truth: rules"):
+        quirks = lists.quirks + event_quirks(events, export_names)
+        truth = compute_truth(landing.files, lists.rows, events, export_names, report_dates, quirks)
+        # The truth has taken what it needs of the facts and events: free them before its
+        # tables are written (keeping only the counts the checks and summary need).
+        junk_events = Counter(e.junk for e in events if e.junk)
+        event_count = len(events)
+        del events, quirks
+        lists.rows, lists.quirks = [], []
+        _check_consistency(truth, lists, junk_events, built)
+        if check:
+            check(truth)
+    with progress.step("truth: files"):
+        write_truth(truth, out_dir / "_truth")
+    return _summary(out_dir, scenario, seed, start, end, landing, truth, event_count)
 
 
-def _summary(out_dir: Path, scenario: str, seed: int, start: date, end: date, landing: Landing, truth: Truth, events: list[Event]) -> GenerationSummary:
+def _summary(out_dir: Path, scenario: str, seed: int, start: date, end: date, landing: Landing, truth: Truth, events: int) -> GenerationSummary:
     files = Counter(f.source for f in landing.files)
     rows = Counter()
     for f in landing.files:
@@ -127,7 +142,7 @@ def _summary(out_dir: Path, scenario: str, seed: int, start: date, end: date, la
         cohort_size=len(truth.children),
         files={s: files.get(s, 0) for s in SOURCES},
         rows={s: rows.get(s, 0) for s in SOURCES},
-        events=len(events),
+        events=events,
         truth_dates=tuple(truth.report_dates),
         rejected_files=sum(1 for f in landing.files if f.expected_status != LOADED),
         quarantined_rows=len(truth.quarantine),

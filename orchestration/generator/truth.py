@@ -11,7 +11,6 @@ for any report dates, for tests.
 
 from __future__ import annotations
 
-import bisect
 import csv
 import hashlib
 from collections import Counter, defaultdict
@@ -19,11 +18,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 import pandas as pd
 
-from .events import DECEASED, TRACKING, Event
+from .events import DECEASED, TRACKING, Event, with_lines
 from .rules import agency_priority, check_digit_flag, id_type
 
 LOADED, REJECTED, DUPLICATE_FILE = "loaded", "rejected", "duplicate_file"
@@ -103,34 +103,31 @@ class Truth:
     used_event_ids: list[str] = field(default_factory=list)
     # (source, file, row, true child, id delivery, identity) of every used list row
     list_rows: list[tuple] = field(default_factory=list)
-    # every used event: (event_id, child identity, recorded_at, status, tracker_org,
-    # placement, reason_code, assistance codes joined by '|')
+    # every used event: (event_id, child identity, recorded_at (a datetime), status,
+    # tracker_org, placement, reason_code, assistance codes joined by '|')
     events: list[tuple] = field(default_factory=list)
     _on_cache: dict[date, list[ChildOnDate]] = field(default_factory=dict, repr=False)
-    _starts: dict[str, tuple[list[date], list[date]]] = field(default_factory=dict, repr=False)
 
-    def on(self, day: date) -> list[ChildOnDate]:
-        """Every cohort child on ``day`` with its status and details (sorted by ID)."""
-        if day not in self._on_cache:
-            self._on_cache[day] = self._compute_on(day)
-        return self._on_cache[day]
+    def on(self, day: date, *, keep: bool = True) -> list[ChildOnDate]:
+        """Every cohort child on ``day`` with its status and details (sorted by ID).
 
-    def _period_starts(self, child_id: str) -> tuple[list[date], list[date]]:
-        if child_id not in self._starts:
-            self._starts[child_id] = (
-                [p.valid_from for p in self.details[child_id]],
-                [d for d, _ in self.status[child_id]],
-            )
-        return self._starts[child_id]
+        ``keep=False`` does not cache the day: at a million children each day's list is
+        large, and writing the truth needs each day only once.
+        """
+        if day in self._on_cache:
+            return self._on_cache[day]
+        children = self._compute_on(day)
+        if keep:
+            self._on_cache[day] = children
+        return children
 
     def _compute_on(self, day: date) -> list[ChildOnDate]:
         result = []
         for child_id, child in sorted(self.children.items()):
             if child.first_listed_on > day:
                 continue
-            detail_starts, status_starts = self._period_starts(child_id)
-            details = self.details[child_id][bisect.bisect_right(detail_starts, day) - 1]
-            status = self.status[child_id][bisect.bisect_right(status_starts, day) - 1][1]
+            details = _in_effect(self.details[child_id], day, _VALID_FROM)
+            status = _in_effect(self.status[child_id], day, _STARTS)[1]
             result.append(
                 ChildOnDate(
                     child_id,
@@ -149,6 +146,21 @@ class Truth:
 
     def counts(self, day: date) -> Counter[tuple[int, str, str]]:
         return Counter((c.status_code, c.education_stage, c.source_agency) for c in self.on(day))
+
+
+_VALID_FROM, _STARTS = attrgetter("valid_from"), itemgetter(0)  # start of a details / status period
+
+
+def _in_effect(periods: list, day: date, start_of):
+    """The period in effect on ``day``: the last to start on or before it (``periods`` are
+    in start order, the first starting no later than ``day``). A child has few periods: a
+    scan is as quick as bisecting, without caching every child's start dates."""
+    current = periods[0]
+    for period in periods:
+        if start_of(period) > day:
+            break
+        current = period
+    return current
 
 
 # --- the rules ----------------------------------------------------------------------
@@ -201,12 +213,14 @@ def resolve_identities(used: list[ListRowFact]) -> dict[tuple[str, str, int], st
     one slip from its child's ID (a check-passing typo) joins the child too."""
     priority = agency_priority()
     order = lambda r: (r.list_date, priority[r.source], r.source, r.file_name, r.row_number)  # noqa: E731
-    valid_ids_of: dict[str, set[str]] = defaultdict(set)
+    # Children with a row carrying their own valid ID (a set of children, not of IDs: only
+    # membership is asked, and a million one-element sets cost a few hundred MB).
+    has_valid_id: set[str] = set()
     weak_rows: dict[str, list[ListRowFact]] = defaultdict(list)
     for row in used:
         if _is_valid(row.child_id) and row.id_delivery != "typo_valid":
             if row.child_id == row.true_child_id:
-                valid_ids_of[row.true_child_id].add(row.child_id)
+                has_valid_id.add(row.true_child_id)
         else:
             weak_rows[row.true_child_id].append(row)
     identity = {}
@@ -214,7 +228,7 @@ def resolve_identities(used: list[ListRowFact]) -> dict[tuple[str, str, int], st
         if _is_valid(row.child_id) and row.id_delivery != "typo_valid":
             identity[(row.source, row.file_name, row.row_number)] = row.child_id
     for child, rows in weak_rows.items():
-        if child in valid_ids_of:
+        if child in has_valid_id:
             group = child
         else:
             failing = sorted(r.child_id for r in rows if r.child_id is not None and not _is_valid(r.child_id))
@@ -273,7 +287,7 @@ def _status_intervals(first_listed_on: date, events: list[Event]) -> list[tuple[
 def compute_truth(
     files: Sequence[FileFact],
     rows: Iterable[ListRowFact],
-    events: Sequence[Event],
+    events: Sequence[Event],  # in event-ID order (line numbers are counted from it)
     export_files: Sequence[str],
     report_dates: Sequence[date],
     quirks: Sequence[QuirkFact],
@@ -291,8 +305,8 @@ def compute_truth(
     events_by_child: dict[str, list[Event]] = defaultdict(list)
     used_event_ids = []
     used_events: list[tuple] = []
-    for event in events:
-        copies = [(export_files[i], line) for i, line in zip(event.exports, event.lines) if ("tracking", export_files[i]) in loaded]
+    for event, lines in with_lines(events, len(export_files)):
+        copies = [(export_files[i], line) for i, line in zip(event.exports, lines) if ("tracking", export_files[i]) in loaded]
         if not copies:
             continue
         child_key = identity_of_id.get(event.child_id)
@@ -307,7 +321,8 @@ def compute_truth(
             continue
         events_by_child[child_key].append(event)
         used_event_ids.append(event.event_id)
-        used_events.append((event.event_id, child_key, event.recorded_at.isoformat(), event.status, event.tracker_org,
+        # recorded_at kept as the event's datetime (shared, not a new string): written as ISO text
+        used_events.append((event.event_id, child_key, event.recorded_at, event.status, event.tracker_org,
                             event.placement or "", event.reason_code or "", "|".join(event.assistance)))
 
     status = {cid: _status_intervals(c.first_listed_on, events_by_child.get(cid, [])) for cid, c in children.items()}
@@ -315,7 +330,7 @@ def compute_truth(
     list_rows = [(r.source, r.file_name, r.row_number, r.true_child_id, r.id_delivery,
                   identity[(r.source, r.file_name, r.row_number)]) for r in used_rows]
     return Truth(children, details, status, sorted(report_dates), list(files), sorted(quarantine), loaded_quirks,
-                 used_event_ids, list_rows=list_rows, events=sorted(used_events))
+                 used_event_ids, list_rows=list_rows, events=sorted(used_events))  # ID order
 
 
 # --- writing ------------------------------------------------------------------------
@@ -336,19 +351,6 @@ def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object
     return count
 
 
-def _summary_rows(truth: Truth):
-    for day in truth.report_dates:
-        for (status, stage, agency), n in sorted(truth.counts(day).items()):
-            yield day.isoformat(), status, stage, agency, n
-
-
-def _cohort_rows(truth: Truth):
-    for day in truth.report_dates:
-        counts = Counter(c.source_agency for c in truth.on(day))
-        for agency in sorted(counts, key=lambda a: agency_priority()[a]):
-            yield day.isoformat(), agency, counts[agency]
-
-
 def transition_counts(truth: Truth, dates: Sequence[date]) -> Counter[tuple]:
     counts: Counter[tuple] = Counter()
     for before, after in zip(dates, dates[1:]):
@@ -358,11 +360,37 @@ def transition_counts(truth: Truth, dates: Sequence[date]) -> Counter[tuple]:
     return counts
 
 
-def _transition_rows(truth: Truth):
-    counts = transition_counts(truth, truth.report_dates)
-    for key in sorted(counts, key=lambda k: (k[0], k[1], k[2] or 0, k[3], k[4], k[5])):
+@dataclass
+class _DateTables:
+    """status_counts, cohort_by_agency and transitions rows, in file order."""
+
+    summary: list[tuple] = field(default_factory=list)
+    cohort: list[tuple] = field(default_factory=list)
+    transitions: list[tuple] = field(default_factory=list)
+
+
+def _date_tables(truth: Truth) -> _DateTables:
+    """The per-date tables in one pass over the report dates, holding at most two dates'
+    children at a time (not every date's: that is most of the memory at a million children)."""
+    tables = _DateTables()
+    moves: Counter[tuple] = Counter()
+    previous_day, previous = None, {}
+    priority = agency_priority()
+    for day in truth.report_dates:
+        today = truth.on(day, keep=False)
+        counts = Counter((c.status_code, c.education_stage, c.source_agency) for c in today)
+        tables.summary += [(day.isoformat(), status, stage, agency, n) for (status, stage, agency), n in sorted(counts.items())]
+        by_agency = Counter(c.source_agency for c in today)
+        tables.cohort += [(day.isoformat(), agency, by_agency[agency]) for agency in sorted(by_agency, key=lambda a: priority[a])]
+        if previous_day is not None:
+            for child in today:
+                moves[(previous_day, day, previous.get(child.child_id), child.status_code, child.education_stage, child.source_agency)] += 1
+        previous_day, previous = day, {c.child_id: c.status_code for c in today}
+        del today
+    for key in sorted(moves, key=lambda k: (k[0], k[1], k[2] or 0, k[3], k[4], k[5])):
         before, after, from_status, to_status, stage, agency = key
-        yield before.isoformat(), after.isoformat(), from_status, to_status, stage, agency, counts[key]
+        tables.transitions.append((before.isoformat(), after.isoformat(), from_status, to_status, stage, agency, moves[key]))
+    return tables
 
 
 def write_truth(truth: Truth, truth_dir: Path) -> None:
@@ -392,16 +420,17 @@ def write_truth(truth: Truth, truth_dir: Path) -> None:
         ((cid, day.isoformat(), status) for cid in ids for day, status in truth.status[cid]),
     )
     _write_csv(truth_dir / "truth_dates.csv", ("report_date",), ((d.isoformat(),) for d in truth.report_dates))
+    tables = _date_tables(truth)
     _write_csv(
         truth_dir / "status_counts.csv",
         ("report_date", "status_code", "education_stage", "source_agency", "children"),
-        _summary_rows(truth),
+        tables.summary,
     )
-    _write_csv(truth_dir / "cohort_by_agency.csv", ("report_date", "source_agency", "children"), _cohort_rows(truth))
+    _write_csv(truth_dir / "cohort_by_agency.csv", ("report_date", "source_agency", "children"), tables.cohort)
     _write_csv(
         truth_dir / "transitions.csv",
         ("from_report_date", "to_report_date", "from_status_code", "to_status_code", "education_stage", "source_agency", "children"),
-        _transition_rows(truth),
+        tables.transitions,
     )
     _write_csv(
         truth_dir / "files.csv",
@@ -415,7 +444,7 @@ def write_truth(truth: Truth, truth_dir: Path) -> None:
     _write_csv(
         truth_dir / "events.csv",
         ("event_id", "child_id", "recorded_at", "status_code", "tracker_org", "placement", "reason_code", "assistance"),
-        truth.events,
+        ((event_id, child, at.isoformat(), *rest) for event_id, child, at, *rest in truth.events),
     )
     _write_csv(
         truth_dir / "list_rows.csv",

@@ -6,14 +6,15 @@ same rows always give the same bytes.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
-import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import xlsxwriter
 
@@ -71,40 +72,62 @@ def _text(cell: Cell) -> str:
     return str(cell)
 
 
-def csv_bytes(source: str, header_cells: Sequence[str], rows: Iterable[Sequence[Cell]], *, encoding: str | None = None) -> bytes:
+class _EncodingSink:
+    """A text sink for ``csv.writer``: encodes each line as it comes, writes it and hashes it.
+
+    An incremental encoder gives the same bytes as encoding the whole text at once (a
+    ``utf-8-sig`` BOM only at the start), without holding the file in memory.
+    """
+
+    def __init__(self, handle: BinaryIO, encoding: str):
+        self._handle = handle
+        self._encode = codecs.getincrementalencoder(encoding)().encode
+        self.digest = hashlib.sha256()
+
+    def write(self, text: str) -> None:
+        data = self._encode(text)
+        self._handle.write(data)
+        self.digest.update(data)
+
+
+def write_csv(path: Path, source: str, header_cells: Sequence[str], rows: Iterable[Sequence[Cell]], *, encoding: str | None = None) -> str:
+    """Stream a CSV list file to ``path``; returns the SHA-256 of its bytes."""
     fmt = CSV_FORMATS[source]
-    buffer = io.StringIO(newline="")
-    if fmt.quote_all or source == "ovec":
-        writer = csv.writer(
-            buffer,
-            delimiter=fmt.delimiter,
-            quoting=csv.QUOTE_ALL if fmt.quote_all else csv.QUOTE_MINIMAL,
-            lineterminator=fmt.line_end,
-        )
-        writer.writerow(header_cells)
-        for row in rows:
-            writer.writerow([_text(cell) for cell in row])
-    else:
-        # OPS: plain pipes, no quoting at all; fields never hold a pipe or a line break.
-        buffer.write(fmt.delimiter.join(header_cells) + fmt.line_end)
-        for row in rows:
-            fields = [_text(cell) for cell in row]
-            if any(fmt.delimiter in f or "\n" in f or "\r" in f for f in fields):
-                raise ValueError(f"unquotable field in {source} row: {fields}")
-            buffer.write(fmt.delimiter.join(fields) + fmt.line_end)
-    return buffer.getvalue().encode(encoding or fmt.encoding)
+    with path.open("wb") as handle:
+        sink = _EncodingSink(handle, encoding or fmt.encoding)
+        if fmt.quote_all or source == "ovec":
+            writer = csv.writer(
+                sink,
+                delimiter=fmt.delimiter,
+                quoting=csv.QUOTE_ALL if fmt.quote_all else csv.QUOTE_MINIMAL,
+                lineterminator=fmt.line_end,
+            )
+            writer.writerow(header_cells)
+            for row in rows:
+                writer.writerow([_text(cell) for cell in row])
+        else:
+            # OPS: plain pipes, no quoting at all; fields never hold a pipe or a line break.
+            sink.write(fmt.delimiter.join(header_cells) + fmt.line_end)
+            for row in rows:
+                fields = [_text(cell) for cell in row]
+                if any(fmt.delimiter in f or "\n" in f or "\r" in f for f in fields):
+                    raise ValueError(f"unquotable field in {source} row: {fields}")
+                sink.write(fmt.delimiter.join(fields) + fmt.line_end)
+    return sink.digest.hexdigest()
 
 
-def _xlsx_bytes(
+def _write_xlsx(
+    path: Path,
     sheet_name: str,
     leading_rows: Sequence[Sequence[str]],
     header_cells: Sequence[str],
     rows: Iterable[Sequence[Cell]],
     created: date,
-) -> bytes:
-    buffer = io.BytesIO()
+) -> None:
+    # "in_memory" keeps xlsxwriter's part files off disk; the zip itself goes straight to
+    # ``path`` (the same bytes as zipping into a buffer, without holding them).
     workbook = xlsxwriter.Workbook(
-        buffer,
+        str(path),
         {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
     )
     # A fixed creation time: xlsxwriter otherwise stamps the current time into docProps.
@@ -133,25 +156,28 @@ def _xlsx_bytes(
                 sheet.write_string(row_index, col, cell)
         row_index += 1
     workbook.close()
-    return buffer.getvalue()
 
 
-def xlsx_bytes(source: str, header_cells: Sequence[str], rows: Iterable[Sequence[Cell]], list_date: date) -> bytes:
+def write_xlsx(path: Path, source: str, header_cells: Sequence[str], rows: Iterable[Sequence[Cell]], list_date: date) -> str:
+    """Write an Excel list file to ``path``; returns the SHA-256 of its bytes."""
     spec = SOURCES_BY_NAME[source]
     leading: list[list[str]] = []
     if source == "eef":
         leading = [[EEF_TITLE.format(date=thai_dates.long_date(list_date))], []]
     if len(leading) != spec.header_row - 1:
         raise ValueError(f"{source}: layout does not put the header on row {spec.header_row}")
-    return _xlsx_bytes(spec.sheet_name or "Sheet1", leading, header_cells, rows, list_date)
+    _write_xlsx(path, spec.sheet_name or "Sheet1", leading, header_cells, rows, list_date)
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def list_file_bytes(
-    source: str, header_cells: Sequence[str], rows: Iterable[Sequence[Cell]], list_date: date, *, encoding: str | None = None
-) -> bytes:
+def write_list_file(
+    path: Path, source: str, header_cells: Sequence[str], rows: Iterable[Sequence[Cell]], list_date: date, *, encoding: str | None = None
+) -> str:
+    """Write a list file in its source's format; returns the SHA-256 of its bytes."""
     if SOURCES_BY_NAME[source].file_format == "xlsx":
-        return xlsx_bytes(source, header_cells, rows, list_date)
-    return csv_bytes(source, header_cells, rows, encoding=encoding)
+        return write_xlsx(path, source, header_cells, rows, list_date)
+    return write_csv(path, source, header_cells, rows, encoding=encoding)
 
 
 def event_line(event: Event) -> str:

@@ -288,13 +288,16 @@ class _Residual:
         for index in (forward, forward + 1):
             self.edges[index][3] = 0
 
-    def max_flow(self, start: Hashable, goal: Hashable, limit: float, free_only: bool = True) -> float:
-        """Augment unit by unit (the limits are tiny) along shortest paths of free edges;
-        the pushed flow stays in the capacities (so a later search sees what is left;
-        inside ``trial``, until it ends)."""
+    def max_flow(self, start: Hashable, goal: Hashable, limit: float, free_only: bool = True,
+                 shortest: bool = True) -> float:
+        """Augment unit by unit (the limits are tiny) along paths of free edges, shortest
+        ones unless ``shortest`` is False (then any: the flow's value is the same, only
+        what is left in the capacities differs); the pushed flow stays in the capacities
+        (so a later search sees what is left; inside ``trial``, until it ends)."""
+        search = self._path if shortest else self._any_path
         flow = 0
         while flow < limit:
-            path = self._path(start, goal, free_only)
+            path = search(start, goal, free_only)
             if path is None:
                 break
             for index in path:
@@ -308,7 +311,7 @@ class _Residual:
     def trial_flow(self, start: Hashable, goal: Hashable, limit: float, left_out: Iterable[Hashable]) -> float:
         """The maximum flow without the ``left_out`` arcs, leaving the graph as it was."""
         with self.trial(left_out):
-            return self.max_flow(start, goal, limit)
+            return self.max_flow(start, goal, limit, shortest=False)
 
     @contextmanager
     def trial(self, left_out: Iterable[Hashable]):
@@ -357,34 +360,88 @@ class _Residual:
                 queue.append(following)
         return None
 
+    def _any_path(self, start: Hashable, goal: Hashable, free_only: bool) -> list[int] | None:
+        """The edges of a path with room left, or None: breadth-first from both ends at
+        once, always growing the smaller frontier. A cell's row node has a handful of
+        edges where its column node has one per school, so meeting in the middle visits
+        a fraction of what a search from one end does."""
+        if start == goal:
+            return None
+        edges, out = self.edges, self.out
+        before: dict[Hashable, int | None] = {start: None}  # node -> edge reaching it from start
+        after: dict[Hashable, int | None] = {goal: None}  # node -> edge leaving it towards goal
+        ahead, behind = [start], [goal]
+        while ahead and behind:
+            grown = []
+            if len(ahead) <= len(behind):
+                for node in ahead:
+                    for index in out.get(node, ()):
+                        edge = edges[index]
+                        following = edge[1]
+                        if edge[2] <= 0 or following in before or (free_only and edge[3]):
+                            continue
+                        before[following] = index
+                        if following in after:
+                            return self._joined(before, after, following)
+                        grown.append(following)
+                ahead = grown
+            else:
+                for node in behind:
+                    for index in out.get(node, ()):
+                        entering = edges[index][5]  # the twin edge runs from the neighbour to this node
+                        edge = edges[entering]
+                        previous = edge[0]
+                        if edge[2] <= 0 or previous in after or (free_only and edge[3]):
+                            continue
+                        after[previous] = entering
+                        if previous in before:
+                            return self._joined(before, after, previous)
+                        grown.append(previous)
+                behind = grown
+        return None
+
+    def _joined(self, before: dict, after: dict, middle: Hashable) -> list[int]:
+        """The edges from start to ``middle`` (by ``before``), then on to goal (by ``after``)."""
+        path, at = [], middle
+        while before[at] is not None:
+            path.append(before[at])
+            at = self.edges[before[at]][0]
+        path.reverse()
+        at = middle
+        while after[at] is not None:
+            path.append(after[at])
+            at = self.edges[after[at]][1]
+        return path
+
     def cheapest_path(self, start: Hashable, goal: Hashable) -> tuple[float, list] | None:
         """Dijkstra over edges with room left: (cost, keys of the cells to hide) or None."""
+        edges, out, push, pop, inf = self.edges, self.out, heapq.heappush, heapq.heappop, math.inf
         best = {start: 0}
         previous: dict[Hashable, int] = {}
         queue = [(0, 0, start)]
         counter = 0
         while queue:
-            cost, _, node = heapq.heappop(queue)
+            cost, _, node = pop(queue)
             if node == goal:
                 keys, at = [], goal
                 while at != start:
-                    edge = self.edges[previous[at]]
+                    edge = edges[previous[at]]
                     if edge[3]:
                         keys.append(edge[4])
                     at = edge[0]
                 return cost, sorted(set(keys), key=repr)
-            if cost > best.get(node, math.inf):
+            if cost > best.get(node, inf):
                 continue
-            for index in self.out.get(node, ()):
-                _, following, capacity, step, _, _ = self.edges[index]
-                if capacity <= 0:
+            for index in out.get(node, ()):
+                edge = edges[index]
+                if edge[2] <= 0:
                     continue
-                total = cost + step
-                if total < best.get(following, math.inf):
+                following, total = edge[1], cost + edge[3]
+                if total < best.get(following, inf):
                     best[following] = total
                     previous[following] = index
                     counter += 1  # ties go to the edge met first: deterministic
-                    heapq.heappush(queue, (total, counter, following))
+                    push(queue, (total, counter, following))
         return None
 
 

@@ -191,10 +191,14 @@ def resolve_identities(records: pd.DataFrame, pairs: pd.DataFrame, thresholds: T
       ('row:<file>:<row>', own_row).
     Pairs between the review and merge thresholds are never merged (see review_pairs).
     """
-    by_key = records.set_index("row_key")
-    unit = {row.row_key: row.row_key if row.id_class != INVALID_CHECK else f"id:{row.delivered_id}"
-            for row in records.itertuples(index=False)}
-    valid = set(records.loc[records["id_class"] == VALID, "row_key"])
+    # Plain lists and dicts, not DataFrame.at or row iteration: a national cohort asks
+    # millions of times, and Arrow-backed columns are slow to iterate element by element.
+    row_keys = records["row_key"].tolist()
+    label_of = dict(zip(row_keys, records["label"].tolist()))
+    listed_order = dict(zip(row_keys, records["listed_order"].tolist()))
+    unit = {key: key if id_class != INVALID_CHECK else f"id:{delivered}"
+            for key, id_class, delivered in zip(row_keys, records["id_class"].tolist(), records["delivered_id"].tolist())}
+    valid = set(records.loc[records["id_class"] == VALID, "row_key"].tolist())
     mergeable = (pairs["match_probability"] >= thresholds.merge) & pairs["names_agree"].fillna(True)
     strong = [tuple(p) for p in pairs.loc[mergeable, ["row_key_l", "row_key_r", "match_probability"]].itertuples(index=False)]
     canonical, alias_link = _valid_id_aliases(records, strong, valid)
@@ -211,7 +215,7 @@ def resolve_identities(records: pd.DataFrame, pairs: pd.DataFrame, thresholds: T
     unit_rows: dict[str, list[str]] = {}
     for key, u in unit.items():
         unit_rows.setdefault(u, []).append(key)
-    unit_order = {u: min(by_key.at[k, "listed_order"] for k in keys) for u, keys in unit_rows.items()}
+    unit_order = {u: min(listed_order[k] for k in keys) for u, keys in unit_rows.items()}
 
     def root(u: str) -> str:
         while parent[u] != u:
@@ -231,7 +235,7 @@ def resolve_identities(records: pd.DataFrame, pairs: pd.DataFrame, thresholds: T
 
     identity: dict[str, tuple[str, str, float | None, str | None]] = {}
     for key in valid:
-        label = by_key.at[key, "label"]
+        label = label_of[key]
         if canonical.get(label, label) == label:
             identity[key] = (label, "exact_id", None, None)
         else:  # a valid ID one slip from the child's ID
@@ -245,7 +249,7 @@ def resolve_identities(records: pd.DataFrame, pairs: pd.DataFrame, thresholds: T
         groups.setdefault(root(u), []).append(u)
     for representative, units in groups.items():
         failing_ids = sorted(u[3:] for u in units if u.startswith("id:"))
-        first_row = min(unit_rows[representative], key=lambda k: by_key.at[k, "listed_order"])
+        first_row = min(unit_rows[representative], key=listed_order.__getitem__)
         group_identity = failing_ids[0] if failing_ids else f"row:{first_row}"
         own_unit = f"id:{group_identity}" if failing_ids else representative
         for u in units:
@@ -257,7 +261,7 @@ def resolve_identities(records: pd.DataFrame, pairs: pd.DataFrame, thresholds: T
                     identity[key] = (group_identity, "probabilistic", probability, other)
 
     return pd.DataFrame(
-        [(key, *identity[key]) for key in records["row_key"]],
+        [(key, *identity[key]) for key in row_keys],
         columns=["row_key", "identity_key", "link_rule", "match_probability", "linked_to_row"],
     ).astype({"row_key": "string", "identity_key": "string", "link_rule": "string",
               "match_probability": "float64", "linked_to_row": "string"})

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from orchestration.places.matching import best_match, candidates_within
+from orchestration.places.matching import best_match, names_by_parent
 from orchestration.reference import code_list
 
 LIMITS = {"min_score": 70, "min_margin": 10}  # dbt_project.yml's defaults
@@ -68,6 +68,6 @@ def test_an_ambiguous_typo_is_not_guessed():
 
 def test_districts_are_matched_only_within_their_province():
     rows = [(r["province_code"], r["district_th"], r["district_code"]) for r in code_list("geography")]
-    phrae = candidates_within(rows, "54")
-    assert best_match("เมืองแพ", phrae, **LIMITS).code == "5401"
-    assert best_match("เมืองแพ", candidates_within(rows, "50"), **LIMITS) is None
+    by_province = names_by_parent(rows)
+    assert best_match("เมืองแพ", by_province["54"], **LIMITS).code == "5401"
+    assert best_match("เมืองแพ", by_province["50"], **LIMITS) is None

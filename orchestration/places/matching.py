@@ -50,6 +50,10 @@ def _similarity(a: str, b: str, **_) -> float:
     return 100 * OSA.normalized_similarity(a, b)
 
 
-def candidates_within(names: Iterable[tuple[str, str, str]], parent: str | None) -> dict[str, str]:
-    """From (parent_code, name_key, code) rows, the names under one parent."""
-    return {name: code for parent_code, name, code in names if parent_code == parent}
+def names_by_parent(names: Iterable[tuple[str, str, str]]) -> dict[str, dict[str, str]]:
+    """From (parent_code, name_key, code) rows, the names under each parent (name key →
+    code), grouped once rather than filtered for every delivered place."""
+    grouped: dict[str, dict[str, str]] = {}
+    for parent_code, name, code in names:
+        grouped.setdefault(parent_code, {})[name] = code
+    return grouped

@@ -5,7 +5,7 @@ a subdistrict only within its district. What stays unmatched keeps a null code."
 
 import pandas as pd
 
-from orchestration.places.matching import best_match, candidates_within
+from orchestration.places.matching import best_match, names_by_parent
 
 
 def model(dbt, session):
@@ -16,8 +16,9 @@ def model(dbt, session):
     district_lookup = dbt.ref("int_district_name_lookup").df()
     subdistrict_lookup = dbt.ref("int_subdistrict_name_lookup").df()
     province_names = dict(province_lookup[["province_key", "province_code"]].itertuples(index=False))
-    districts = list(district_lookup[["province_code", "district_key", "district_code"]].itertuples(index=False))
-    subdistricts = list(subdistrict_lookup[["district_code", "subdistrict_key", "subdistrict_code"]].itertuples(index=False))
+    districts = names_by_parent(district_lookup[["province_code", "district_key", "district_code"]].itertuples(index=False))
+    subdistricts = names_by_parent(
+        subdistrict_lookup[["district_code", "subdistrict_key", "subdistrict_code"]].itertuples(index=False))
 
     def resolve(exact_code, exact_kind, key, candidates):
         """(code, how matched, fuzzy score) for one level; candidates is None when the
@@ -39,9 +40,9 @@ def model(dbt, session):
         if province[1] is None and not pd.isna(place.province_code_given):
             province = (None, "unmatched", None)  # a code that is not an official one
         district = resolve(place.district_code_exact, "exact", place.district_key,
-                           candidates_within(districts, province[0]) if province[0] else None)
+                           districts.get(province[0], {}) if province[0] else None)
         subdistrict = resolve(place.subdistrict_code_exact, "exact", place.subdistrict_key,
-                              candidates_within(subdistricts, district[0]) if district[0] else None)
+                              subdistricts.get(district[0], {}) if district[0] else None)
         rows.append((place.place_key, *province, *district, *subdistrict))
     return pd.DataFrame(rows, columns=[
         "place_key",

@@ -367,38 +367,37 @@ class _Residual:
         a fraction of what a search from one end does."""
         if start == goal:
             return None
-        edges, out = self.edges, self.out
         before: dict[Hashable, int | None] = {start: None}  # node -> edge reaching it from start
         after: dict[Hashable, int | None] = {goal: None}  # node -> edge leaving it towards goal
         ahead, behind = [start], [goal]
         while ahead and behind:
-            grown = []
             if len(ahead) <= len(behind):
-                for node in ahead:
-                    for index in out.get(node, ()):
-                        edge = edges[index]
-                        following = edge[1]
-                        if edge[2] <= 0 or following in before or (free_only and edge[3]):
-                            continue
-                        before[following] = index
-                        if following in after:
-                            return self._joined(before, after, following)
-                        grown.append(following)
-                ahead = grown
+                ahead, middle = self._grow(ahead, before, after, True, free_only)
             else:
-                for node in behind:
-                    for index in out.get(node, ()):
-                        entering = edges[index][5]  # the twin edge runs from the neighbour to this node
-                        edge = edges[entering]
-                        previous = edge[0]
-                        if edge[2] <= 0 or previous in after or (free_only and edge[3]):
-                            continue
-                        after[previous] = entering
-                        if previous in before:
-                            return self._joined(before, after, previous)
-                        grown.append(previous)
-                behind = grown
+                behind, middle = self._grow(behind, after, before, False, free_only)
+            if middle is not None:
+                return self._joined(before, after, middle)
         return None
+
+    def _grow(self, frontier: list, seen: dict, other: dict, forward: bool, free_only: bool) -> tuple[list, Hashable]:
+        """One breadth-first step from ``frontier``, along edges with room (``forward``) or
+        back against them; records each new node's edge in ``seen``. Returns the next
+        frontier and the node where the two searches meet (None while they have not)."""
+        edges, out = self.edges, self.out
+        grown = []
+        for node in frontier:
+            for index in out.get(node, ()):
+                if not forward:
+                    index = edges[index][5]  # the twin edge runs from the neighbour to this node
+                edge = edges[index]
+                neighbour = edge[1] if forward else edge[0]
+                if edge[2] <= 0 or neighbour in seen or (free_only and edge[3]):
+                    continue
+                seen[neighbour] = index
+                if neighbour in other:
+                    return grown, neighbour
+                grown.append(neighbour)
+        return grown, None
 
     def _joined(self, before: dict, after: dict, middle: Hashable) -> list[int]:
         """The edges from start to ``middle`` (by ``before``), then on to goal (by ``after``)."""

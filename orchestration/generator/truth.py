@@ -351,15 +351,6 @@ def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object
     return count
 
 
-def transition_counts(truth: Truth, dates: Sequence[date]) -> Counter[tuple]:
-    counts: Counter[tuple] = Counter()
-    for before, after in zip(dates, dates[1:]):
-        previous = truth.status_by_child(before)
-        for child in truth.on(after):
-            counts[(before, after, previous.get(child.child_id), child.status_code, child.education_stage, child.source_agency)] += 1
-    return counts
-
-
 @dataclass
 class _DateTables:
     """status_counts, cohort_by_agency and transitions rows, in file order."""

@@ -55,7 +55,8 @@
     cast(json_object({% for key, expr in pairs %}'{{ key }}', {{ expr }}{% if not loop.last %}, {% endif %}{% endfor %}) as varchar)
 {%- endmacro %}
 {% macro spark__json_object_of(pairs) -%}
-    to_json(named_struct({% for key, expr in pairs %}'{{ key }}', {{ expr }}{% if not loop.last %}, {% endif %}{% endfor %}))
+    {#- Spark's to_json leaves out null fields unless told otherwise; DuckDB keeps them. -#}
+    to_json(named_struct({% for key, expr in pairs %}'{{ key }}', {{ expr }}{% if not loop.last %}, {% endif %}{% endfor %}), map('ignoreNullFields', 'false'))
 {%- endmacro %}
 
 {#- The pseudonymous key of a child: HMAC-SHA256 under the warehouse's secret. -#}
@@ -65,6 +66,18 @@
 {% macro default__child_key(child_id_expr) -%}
     child_key_hmac({{ child_id_expr }})
 {%- endmacro %}
+{#- Spark has no HMAC function: HMAC-SHA256 written out as
+    sha256((K' xor opad) || sha256((K' xor ipad) || message)). The two padded keys come
+    from the session's configuration (spark.backtoschool.child_key_ipad / _opad, hex), which
+    Spark substitutes for ${...}, so neither the secret nor the pads appear in compiled
+    SQL. Gives the same keys as DuckDB's child_key_hmac (checked in docs/spikes/spark). -#}
+{% macro spark__child_key(child_id_expr) -%}
+    case when {{ child_id_expr }} is not null then
+        sha2(concat(unhex('${spark.backtoschool.child_key_opad}'),
+                    unhex(sha2(concat(unhex('${spark.backtoschool.child_key_ipad}'), encode({{ child_id_expr }}, 'UTF-8')), 256))),
+             256)
+    end
+{%- endmacro %}
 
 {#- The median of a numeric expression (an aggregate). -#}
 {% macro median_of(expr) -%}
@@ -73,6 +86,25 @@
 {% macro default__median_of(expr) -%}
     median({{ expr }})
 {%- endmacro %}
+{#- Exact and interpolating like DuckDB's median (percentile_approx returns an element). -#}
 {% macro spark__median_of(expr) -%}
-    percentile_approx({{ expr }}, 0.5)
+    percentile({{ expr }}, 0.5)
+{%- endmacro %}
+
+{#- count(distinct x) over (partition by ...): Spark has no distinct window aggregates. -#}
+{% macro count_distinct_over(expr, partition_by) -%}
+    {{ return(adapter.dispatch('count_distinct_over', 'backtoschool')(expr, partition_by)) }}
+{%- endmacro %}
+{% macro default__count_distinct_over(expr, partition_by) -%}
+    count(distinct {{ expr }}) over (partition by {{ partition_by }})
+{%- endmacro %}
+{% macro spark__count_distinct_over(expr, partition_by) -%}
+    size(collect_set({{ expr }}) over (partition by {{ partition_by }}))
+{%- endmacro %}
+
+{#- Rows where a condition holds (an aggregate, also over a window), never null. Not
+    count_if: over no rows or only null conditions DuckDB's count_if gives null (and a
+    HUGEINT), Spark's gives 0. -#}
+{% macro count_where(condition) -%}
+    count(case when {{ condition }} then 1 end)
 {%- endmacro %}

@@ -43,17 +43,17 @@ where coalesce(this_value, 0) <> coalesce(that_value, 0)
 {% test printed_counts_are_exact(model) %}
 with exact as (
     select report_date, 'national' as page, 'province' as table_name, province_key as row_key,
-           cast(status_code as varchar) as column_key, children
+           cast(status_code as string) as column_key, children
     from {{ ref('bulletin_province_counts') }}
     union all
-    select report_date, province_code, 'district', district_key, cast(status_code as varchar), children
+    select report_date, province_code, 'district', district_key, cast(status_code as string), children
     from {{ ref('bulletin_district_counts') }}
     union all
-    select report_date, province_code, 'school', school_key, cast(status_code as varchar), children
+    select report_date, province_code, 'school', school_key, cast(status_code as string), children
     from {{ ref('bulletin_school_counts') }}
     union all
-    select report_date, province_key, 'summary', cast(from_status_code as varchar),
-           cast(to_status_code as varchar), children
+    select report_date, province_key, 'summary', cast(from_status_code as string),
+           cast(to_status_code as string), children
     from {{ ref('bulletin_province_transition_counts') }}
 )
 

@@ -12,8 +12,8 @@ with ranked as (
             order by list_date, agency_priority, file_name, row_number
         ) as listing_order,
         count(*) over (partition by identity_key) as listing_rows,
-        count(distinct source_agency) over (partition by identity_key) as agencies_listing,
-        count_if(link_rule = 'probabilistic') over (partition by identity_key) as rows_linked
+        {{ count_distinct_over("source_agency", "identity_key") }} as agencies_listing,
+        {{ count_where("link_rule = 'probabilistic'") }} over (partition by identity_key) as rows_linked
     from {{ ref('int_child_listings_resolved') }}
 )
 

@@ -11,8 +11,8 @@ select
     assisted.report_date,
     assisted.assistance,
     count(*) as children_assisted,
-    count_if(status.status_code = 1) as children_returned,
-    round(100.0 * count_if(status.status_code = 1) / count(*), 2) as return_rate_pct
+    {{ count_where("status.status_code = 1") }} as children_returned,
+    cast(round(100.0 * {{ count_where("status.status_code = 1") }} / count(*), 2) as double) as return_rate_pct
 from assisted
 inner join {{ ref('int_cohort_children') }} as cohort
     on cohort.child_id = assisted.child_id

@@ -34,8 +34,8 @@ by_province as (
         count(first_found_on) as found,
         {{ median_of('days_to_found') }} as median_days_to_found,
         {%- for days in [30, 60, 90] %}
-        count_if(days_since_listing >= {{ days }}) as listed_{{ days }}_days,
-        count_if(days_since_listing >= {{ days }} and first_contact_on is null) as untracked_{{ days }}_days{{ "," if not loop.last }}
+        {{ count_where("days_since_listing >= " ~ days) }} as listed_{{ days }}_days,
+        {{ count_where("days_since_listing >= " ~ days ~ " and first_contact_on is null") }} as untracked_{{ days }}_days{{ "," if not loop.last }}
         {%- endfor %}
     from {{ ref('fct_child_follow_up') }}
     group by all

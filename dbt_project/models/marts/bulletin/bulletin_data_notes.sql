@@ -6,9 +6,9 @@ with files as (
     select
         dates.report_date,
         loads.source,
-        count_if(loads.load_status = 'loaded') as files_loaded,
-        count_if(loads.load_status = 'rejected') as files_rejected,
-        count_if(loads.load_status = 'duplicate_file') as files_duplicate,
+        {{ count_where("loads.load_status = 'loaded'") }} as files_loaded,
+        {{ count_where("loads.load_status = 'rejected'") }} as files_rejected,
+        {{ count_where("loads.load_status = 'duplicate_file'") }} as files_duplicate,
         sum(loads.rows_in) as rows_in,
         sum(loads.rows_quarantined) as rows_quarantined,
         max(case when loads.load_status = 'loaded' then loads.file_date end) as data_as_of

@@ -18,11 +18,11 @@ rows as (
         max(case when cells.column_key = 'total' then cells.suppression end) as children_suppression,
         max(case when cells.column_key = 'total' then cells.display end) as children_display,
         sum(case when statuses.is_found then cells.children end) as found_children,
-        count_if(statuses.is_found and cells.suppression is not null) as found_cells_hidden,
-        count_if(cells.suppression = 'withheld') as cells_withheld
+        {{ count_where("statuses.is_found and cells.suppression is not null") }} as found_cells_hidden,
+        {{ count_where("cells.suppression = 'withheld'") }} as cells_withheld
     from cells
     left join {{ ref('statuses') }} as statuses
-        on cast(statuses.status_code as varchar) = cells.column_key
+        on cast(statuses.status_code as string) = cells.column_key
     group by all
 ),
 
@@ -52,7 +52,7 @@ select
             order by shares.found_pct desc
         )
     end as found_rank,
-    count_if(shares.found_pct is not null and shares.province_key <> {{ unknown_place_key() }})
+    {{ count_where("shares.found_pct is not null and shares.province_key <> " ~ unknown_place_key()) }}
         over (partition by shares.report_date) as provinces_ranked,
     shares.cells_withheld > 0 as is_withheld
 from shares

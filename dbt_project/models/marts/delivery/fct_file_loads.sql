@@ -10,9 +10,9 @@ per_file as (
     select
         file_name,
         count(*) as rows_staged,
-        cast(count_if(quarantine_reason is null) as bigint) as rows_used,
-        cast(count_if(quarantine_reason is not null) as bigint) as rows_quarantined,
-        cast(count_if(quarantine_reason = 'duplicate_in_file') as bigint) as rows_duplicate_in_file
+        cast({{ count_where("quarantine_reason is null") }} as bigint) as rows_used,
+        cast({{ count_where("quarantine_reason is not null") }} as bigint) as rows_quarantined,
+        cast({{ count_where("quarantine_reason = 'duplicate_in_file'") }} as bigint) as rows_duplicate_in_file
     from row_outcomes
     group by file_name
 ),

@@ -22,8 +22,8 @@ first_listed as (
 select
     dates.report_date,
     coalesce(count(rows_by_date.merge_rule), 0) as rows_listed,
-    coalesce(count_if(rows_by_date.merge_rule in ('same_id', 'same_failing_id')), 0) as rows_same_id,
-    coalesce(count_if(rows_by_date.merge_rule = 'record_linkage'), 0) as rows_linked,
+    {{ count_where("rows_by_date.merge_rule in ('same_id', 'same_failing_id')") }} as rows_same_id,
+    {{ count_where("rows_by_date.merge_rule = 'record_linkage'") }} as rows_linked,
     coalesce(max(first_listed.cohort_children), 0) as cohort_children
 from {{ ref('dim_report_dates') }} as dates
 left join rows_by_date on rows_by_date.report_date = dates.report_date

@@ -21,7 +21,7 @@ select
     current_.children,
     previous_.children as previous_children,
     case when previous_.children > 0
-        then round(100.0 * (current_.children - previous_.children) / previous_.children, 2)
+        then cast(round(100.0 * (current_.children - previous_.children) / previous_.children, 2) as double)
     end as change_pct,
     coalesce(previous_.children < {{ var('cohort_drift_min_children') }}
         or abs(100.0 * (current_.children - previous_.children) / previous_.children) <= {{ var('max_cohort_change_pct') }},

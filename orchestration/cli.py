@@ -4,7 +4,6 @@ Dagster, or do both as a demo. See interface.md for the public surface."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import date
 from pathlib import Path

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from datetime import date
 
+import duckdb
 import pandas as pd
 
 from orchestration.generator import expected_status_summary, expected_transitions
@@ -133,9 +134,25 @@ def test_running_again_changes_nothing_while_an_analyst_reads(national):
     """The same run again: nothing new is loaded and the figures stay. Meanwhile an
     analyst keeps a connection to analytics.duckdb open and queries it over and over
     while the run replaces the copy: neither fails; the open connection keeps reading
-    the copy it opened (issue 8, concurrency)."""
+    the copy it opened (issue 8, concurrency).
+
+    Staging parses only the files it has not staged with its current SQL: before the
+    run, one export's staged rows are marked as parsed by an older SQL, another's are
+    removed, and a third's first row is altered; the run stages the first two again and
+    leaves the third alone."""
     before_manifest = national.query("select file_name, file_sha256, load_status, loaded_at from raw.load_manifest order by 1")
     before_summary = national.query("select * from marts.status_summary order by all")
+    staged_sql = "select * exclude (staging_version) from staging.stg_tracking__events order by file_name, row_number"
+    before_staged = national.query(staged_sql)
+    exports = [row[0] for row in national.query("select distinct file_name from staging.stg_tracking__events order by 1")]
+    older, kept, missing = exports[0], exports[1], exports[-1]
+    marker = "update staging.stg_tracking__events set note = ? where file_name = ? and row_number = 2"
+    with duckdb.connect(str(national.warehouse)) as connection:
+        (version,) = connection.execute("select distinct staging_version from staging.stg_tracking__events").fetchone()
+        connection.execute("update staging.stg_tracking__events set staging_version = 'older sql' where file_name = ?", [older])
+        connection.execute("delete from staging.stg_tracking__events where file_name = ?", [missing])
+        (note,) = connection.execute("select note from staging.stg_tracking__events where file_name = ? and row_number = 2", [kept]).fetchone()
+        connection.execute(marker, ["not staged again", kept])
     analytics = national.out / "analytics.duckdb"
     published_before = analytics.stat().st_ino
     docs = national.out / "bulletins" / "docs" / "index.html"
@@ -149,6 +166,13 @@ def test_running_again_changes_nothing_while_an_analyst_reads(national):
     assert national.query("select file_name, file_sha256, load_status, loaded_at from raw.load_manifest order by 1") == before_manifest
     assert national.query("select * from marts.status_summary order by all") == before_summary
     assert docs.stat().st_ino == docs_before  # same project and columns: the docs page is kept, not rebuilt
+    assert national.query("select note from staging.stg_tracking__events where file_name = ? and row_number = 2", [kept]) == [("not staged again",)]
+    with duckdb.connect(str(national.warehouse)) as connection:
+        connection.execute(marker, [note, kept])
+    assert national.query(staged_sql) == before_staged
+    assert national.query("select distinct staging_version from staging.stg_tracking__events") == [(version,)]
+    compiled = next((national.out / "dbt_target" / "compiled").rglob("stg_tracking__events.sql")).read_text(encoding="utf-8")
+    assert f"where staging_version = '{version}'" in compiled  # only the files not staged by this SQL
 
 
 def test_a_failed_blocking_check_stops_publication_and_alerts(national, tmp_path, smtp_server):

@@ -1,7 +1,4 @@
-with source as (
-    select * from {{ source('eef', 'eef__out_of_school_children') }}
-)
-
+{% call staged_by_file(source('eef', 'eef__out_of_school_children')) %}
 select
     {{ list_row_metadata('eef') }},
     {{ identity_columns('citizen_id') }},
@@ -25,3 +22,4 @@ select
     cast(null as string) as disability_type,
     cast(null as date) as dropout_date
 from source
+{% endcall %}

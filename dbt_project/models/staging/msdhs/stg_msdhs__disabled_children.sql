@@ -1,8 +1,5 @@
-with source as (
-    select * from {{ source('msdhs', 'msdhs__disabled_children') }}
-),
-
-with_dates as (
+{% call staged_by_file(source('msdhs', 'msdhs__disabled_children')) %}
+with with_dates as (
     select
         *,
         {{ date_ymd('birth_date') }} as birth_date_ymd
@@ -30,3 +27,4 @@ select
     {{ clean_text('disability_type') }} as disability_type,
     cast(null as date) as dropout_date
 from with_dates
+{% endcall %}

@@ -1,8 +1,5 @@
-with source as (
-    select * from {{ source('obec_dmc', 'obec_dmc__dropouts') }}
-),
-
-with_dates as (
+{% call staged_by_file(source('obec_dmc', 'obec_dmc__dropouts')) %}
+with with_dates as (
     select
         *,
         {{ date_ymd('birth_date') }} as birth_date_ymd,
@@ -30,3 +27,4 @@ select
     cast(null as string) as disability_type,
     {{ ymd_to_date('dropout_date_ymd') }} as dropout_date
 from with_dates
+{% endcall %}

@@ -1,8 +1,5 @@
-with source as (
-    select * from {{ source('ops', 'ops__students') }}
-),
-
-with_dates as (
+{% call staged_by_file(source('ops', 'ops__students')) %}
+with with_dates as (
     select
         *,
         {{ date_ymd('birth_date') }} as birth_date_ymd
@@ -29,3 +26,4 @@ select
     cast(null as string) as disability_type,
     cast(null as date) as dropout_date
 from with_dates
+{% endcall %}

@@ -1,8 +1,5 @@
-with source as (
-    select * from {{ source('ovec', 'ovec__dropouts') }}
-),
-
-with_dates as (
+{% call staged_by_file(source('ovec', 'ovec__dropouts')) %}
+with with_dates as (
     select
         *,
         {{ date_ymd('birth_date') }} as birth_date_ymd,
@@ -31,3 +28,4 @@ select
     cast(null as string) as disability_type,
     {{ ymd_to_date('dropout_date_ymd') }} as dropout_date
 from with_dates
+{% endcall %}

@@ -1,8 +1,5 @@
-with source as (
-    select * from {{ source('tracking', 'tracking__events') }}
-),
-
-parsed as (
+{% call staged_by_file(source('tracking', 'tracking__events')) %}
+with parsed as (
     select
         _file_name as file_name,
         _row_number as row_number,
@@ -27,3 +24,4 @@ select
     *,
     {{ bangkok_date('recorded_at') }} as recorded_on
 from parsed
+{% endcall %}

@@ -11,6 +11,7 @@ the first stage that can build it and a new model needs no change here.
 """
 
 import json
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,6 +107,9 @@ def _dbt_stage_assets(stage: DbtStage, manifest: dict[str, Any]) -> AssetsDefini
             if invocation.process.poll() is None:
                 invocation.process.terminate()
                 invocation.process.wait(timeout=60)
+        # Each stage's dbt results kept beside the next one's (benchmarks/run.py adds them up).
+        results = settings.dbt_target_path / "run_results.json"
+        shutil.copyfile(results, results.with_name(f"run_results.{stage.name}.json"))
 
     return _assets
 

@@ -229,18 +229,20 @@ def run_warehouse(landing: Path, out: Path, dates: list[date], label: str) -> St
 
 
 def dbt_timings(out: Path) -> dict:
-    """dbt's own figures for the last `dbt build` of a run (out/dbt_target/run_results.json)."""
-    path = out / "dbt_target" / "run_results.json"
-    if not path.exists():
-        raise SystemExit(f"no {path}: dbt did not run, nothing to measure")
-    results = json.loads(path.read_text(encoding="utf-8"))
+    """dbt's own figures for the last run's `dbt build`s, one per stage between the Python
+    steps (out/dbt_target/run_results.<stage>.json), added up."""
+    paths = sorted((out / "dbt_target").glob("run_results.dbt_*.json"))
+    if not paths:
+        raise SystemExit(f"no {out / 'dbt_target'}/run_results.dbt_*.json: dbt did not run, nothing to measure")
+    stages = [json.loads(path.read_text(encoding="utf-8")) for path in paths]
+    results = [result for stage in stages for result in stage["results"]]
     by_kind: dict[str, float] = {}
-    for result in results["results"]:
+    for result in results:
         kind = result["unique_id"].split(".")[0]
         by_kind[kind] = by_kind.get(kind, 0.0) + result["execution_time"]
-    slowest = sorted(results["results"], key=lambda r: -r["execution_time"])[:10]
+    slowest = sorted(results, key=lambda r: -r["execution_time"])[:10]
     return {
-        "elapsed_s": results["elapsed_time"],
+        "elapsed_s": sum(stage["elapsed_time"] for stage in stages),
         "sum_by_kind_s": by_kind,
         "slowest": [(r["unique_id"].split(".", 2)[-1], r["execution_time"]) for r in slowest],
     }

@@ -68,3 +68,69 @@ def test_dbt_is_built_with_the_report_dates_as_vars():
     assert dbt_build_args(["2022-05-31", "2022-07-27"]) == [
         "build", "--vars", '{"report_dates": ["2022-05-31", "2022-07-27"]}'
     ]
+
+
+PYTHON_STEPS = {  # key → (an input built by the dbt stage before it, a model of the stage after it reads it)
+    "intermediate/int_place_name_resolutions": ("intermediate/int_delivered_places", "intermediate/int_child_list_rows"),
+    "intermediate/int_identity_match_pairs": ("intermediate/int_identity_records", "intermediate/int_identity_review_queue"),
+    "intermediate/int_child_identities": ("intermediate/int_identity_records", "intermediate/int_child_listings_resolved"),
+    "marts/bulletin_protected_cells": ("marts/bulletin_school_counts", "marts/bulletin_school_table"),
+}
+
+
+def _dbt_stage_of(key: AssetKey) -> str:
+    from orchestration.transformation.assets import warehouse_dbt_assets
+
+    [stage] = [assets.node_def.name for assets in warehouse_dbt_assets if key in assets.keys]
+    return stage
+
+
+def test_the_python_steps_are_assets_between_dbt_stages_in_order():
+    graph = defs.resolve_asset_graph()
+    stages = []
+    for name, (before, after) in PYTHON_STEPS.items():
+        key, before, after = AssetKey.from_user_string(name), AssetKey.from_user_string(before), AssetKey.from_user_string(after)
+        assert before in graph.get(key).parent_keys and key in graph.get(after).parent_keys
+        assert not graph.get(key).is_external
+        stages.append((_dbt_stage_of(before), _dbt_stage_of(after)))
+    assert stages == [
+        ("dbt_before_place_matching", "dbt_before_linkage"),
+        ("dbt_before_linkage", "dbt_before_protection"),
+        ("dbt_before_linkage", "dbt_before_protection"),
+        ("dbt_before_protection", "dbt_after_protection"),
+    ]
+
+
+def test_the_dbt_stages_split_at_the_python_steps_sources():
+    from orchestration.transformation.assets import dbt_stages
+
+    assert [(s.name, s.select, s.exclude) for s in dbt_stages()] == [
+        ("dbt_before_place_matching", "fqn:*", "source:places+ source:identity+ source:bulletin+"),
+        ("dbt_before_linkage", "source:places+", "source:identity+ source:bulletin+"),
+        ("dbt_before_protection", "source:identity+", "source:bulletin+"),
+        ("dbt_after_protection", "source:bulletin+", None),
+    ]
+
+
+def test_the_python_steps_tests_are_their_asset_checks():
+    graph = defs.resolve_asset_graph()
+    checks = {key.name for key in graph.asset_check_keys
+              if key.asset_key == AssetKey(["marts", "bulletin_protected_cells"])}
+    assert {"no_count_of_1_to_4_is_printed_below_national_level", "a_cell_is_either_printed_or_hidden",
+            "source_not_null_bulletin_bulletin_protected_cells_report_date",
+            "source_printed_counts_are_exact_bulletin_bulletin_protected_cells_"} <= checks  # several parents
+    assert any(key.name.startswith("source_relationships_places_int_place_name_resolutions_province_code")
+               and key.asset_key == AssetKey(["intermediate", "int_place_name_resolutions"])
+               for key in graph.asset_check_keys)
+    for name in PYTHON_STEPS:
+        key = AssetKey.from_user_string(name)
+        assert any(check.asset_key == key for check in graph.asset_check_keys), name
+
+
+def test_the_python_steps_settings_are_the_dbt_vars():
+    from orchestration.transformation.python_steps import step_settings
+
+    assert step_settings(AssetKey(["intermediate", "int_place_name_resolutions"])) == {"min_score": 70, "min_margin": 10}
+    assert step_settings(AssetKey(["intermediate", "int_identity_match_pairs"])) == {"review_threshold": 0.5}
+    assert step_settings(AssetKey(["intermediate", "int_child_identities"])) == {
+        "merge_threshold": 0.95, "review_threshold": 0.5}

@@ -1,5 +1,6 @@
 {#- Small-cell protection, SQL side (the algorithm itself is Python:
-    orchestration/reporting/suppression.py, run by the model bulletin_protected_cells). -#}
+    orchestration/reporting/suppression.py, run by the Dagster asset marts/bulletin_protected_cells,
+    read here as source('bulletin', 'bulletin_protected_cells')). -#}
 
 {#- The smallest count printed below national level; 1 to this minus one show as "<5".
     Must equal orchestration.reporting.suppression.SMALL_MAX + 1 (a test checks it). -#}

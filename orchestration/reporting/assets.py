@@ -9,12 +9,14 @@ from orchestration.quality.checks import blocking_checked_assets
 from orchestration.reporting.analytics_copy import publish_analytics_copy
 from orchestration.reporting.bulletin import PDF_ENV, publish_national_bulletins, write_index
 from orchestration.reporting.delivery_report import publish_delivery_report
+from orchestration.reporting.protected_cells import bulletin_protected_cells
 from orchestration.settings import WarehouseSettings
 from orchestration.transformation.assets import warehouse_dbt_assets
 
 PUBLICATION_GROUP = "publication"
 
-MART_KEYS = sorted((key for key in warehouse_dbt_assets.keys if key.path[0] == "marts"), key=str)
+MART_KEYS = sorted((key for assets in (*warehouse_dbt_assets, bulletin_protected_cells)
+                    for key in assets.keys if key.path[0] == "marts"), key=str)
 DELIVERY_MART_KEYS = [AssetKey(["marts", name]) for name in ("fct_file_loads", "fct_quarantine_counts", "fct_row_flag_counts")]
 BULLETIN_MART_KEYS = [key for key in MART_KEYS if key.path[-1].startswith(("bulletin_", "dim_"))]
 

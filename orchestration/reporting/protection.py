@@ -1,8 +1,8 @@
 """Which sub-national figures the bulletins may print, for every report date and page.
 
 Reads the exact counts of the bulletin marts (as records) and returns one record per
-printed cell: its value when it is published, or why it is not. Run by the dbt Python
-model ``marts.bulletin_protected_cells``; the algorithm itself is
+printed cell: its value when it is published, or why it is not. Run by the Dagster
+asset ``marts/bulletin_protected_cells`` (protected_cells.py); the algorithm itself is
 ``orchestration.reporting.suppression`` (see there for the rule and why it is Python).
 
 Pages and their tables, top-down (a figure printed on two pages is protected once):

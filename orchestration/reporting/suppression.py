@@ -12,9 +12,10 @@ The rule, as the bulletins' footnote states it:
 
 Why Python and not dbt SQL: complementary suppression is a search — hide a cell, check
 what a reader can now deduce, hide another, until no small count can be deduced — a
-fixpoint over graph searches that SQL (even recursive CTEs) expresses badly. It still
-runs inside dbt, as the Python model ``marts.bulletin_protected_cells``, so every printed
-figure is a row of a mart. This module is pure Python (no I/O), unit tested on its own
+fixpoint over graph searches that SQL (even recursive CTEs) expresses badly. It runs
+between two dbt stages, as the Dagster asset ``marts/bulletin_protected_cells``
+(orchestration/reporting/protected_cells.py), whose table dbt reads as a source, so every
+printed figure is still a row of a mart. This module is pure Python (no I/O), unit tested on its own
 (tests/test_suppression.py, against an independent attacker that solves integer
 programs over the printed tables).
 

@@ -1,6 +1,8 @@
 """Maps dbt nodes to Dagster asset keys and groups: a model's key is
 [<schema>, <model>] (staging/…, intermediate/…, marts/…), seeds are reference/<seed>,
-and dbt sources point at the raw assets through their `meta.dagster.asset_key`."""
+and dbt sources point at the assets that write them through their
+`meta.dagster.asset_key` — the raw assets, and the Python steps between dbt stages
+(orchestration/transformation/assets.py), whose tests thus show as their checks."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
 class WarehouseTranslator(DagsterDbtTranslator):
     def __init__(self) -> None:
-        super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+        super().__init__(settings=DagsterDbtTranslatorSettings(
+            enable_asset_checks=True, enable_source_tests_as_checks=True))
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         if dbt_resource_props["resource_type"] == "source":

@@ -7,5 +7,5 @@ select
     identities.match_probability,
     identities.linked_to_row
 from {{ ref('int_child_listings') }} as listings
-inner join {{ ref('int_child_identities') }} as identities
+inner join {{ source('identity', 'int_child_identities') }} as identities
     on identities.row_key = listings.file_name || ':' || cast(listings.row_number as string)

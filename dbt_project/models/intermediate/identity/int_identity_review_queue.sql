@@ -4,7 +4,7 @@
 -- delivered. Restricted: personal data.
 with pairs as (
     select *
-    from {{ ref('int_identity_match_pairs') }}
+    from {{ source('identity', 'int_identity_match_pairs') }}
     where match_probability < {{ var('linkage_merge_threshold') }} or not names_agree
 ),
 
@@ -23,7 +23,7 @@ rows as (
         listings.age_on_list_date,
         listings.province_code
     from {{ ref('int_identity_records') }} as records
-    inner join {{ ref('int_child_identities') }} as identities using (row_key)
+    inner join {{ source('identity', 'int_child_identities') }} as identities using (row_key)
     inner join {{ ref('int_child_listings') }} as listings
         on records.row_key = listings.file_name || ':' || cast(listings.row_number as string)
 )

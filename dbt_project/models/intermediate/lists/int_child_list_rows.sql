@@ -42,7 +42,7 @@ enriched as (
         on prefixes.name_prefix = u.name_prefix
     left join grades
         on grades.grade_key = u.grade_key
-    left join {{ ref('int_place_name_resolutions') }} as places
+    left join {{ source('places', 'int_place_name_resolutions') }} as places
         on places.place_key = {{ place_lookup_key('u.') }}
 ),
 

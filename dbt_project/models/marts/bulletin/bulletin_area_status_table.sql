@@ -13,7 +13,7 @@ with province_rows as (
         children,
         suppression,
         display
-    from {{ ref('bulletin_protected_cells') }}
+    from {{ source('bulletin', 'bulletin_protected_cells') }}
     where page = 'national' and table_name = 'province'
         and row_key not in ('total', {{ unknown_place_key() }})
 ),

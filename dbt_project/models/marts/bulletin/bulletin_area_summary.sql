@@ -4,7 +4,7 @@
 -- (null when hidden, with the reason).
 with cells as (
     select *
-    from {{ ref('bulletin_protected_cells') }}
+    from {{ source('bulletin', 'bulletin_protected_cells') }}
     where table_name = 'summary'
 )
 

@@ -17,7 +17,7 @@ select
     cells.children,
     cells.suppression,
     cells.display
-from {{ ref('bulletin_protected_cells') }} as cells
+from {{ source('bulletin', 'bulletin_protected_cells') }} as cells
 left join {{ ref('dim_district') }} as districts
     on districts.district_code = cells.row_key
 where cells.table_name = 'district'

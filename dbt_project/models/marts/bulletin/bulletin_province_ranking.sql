@@ -6,7 +6,7 @@
 -- that neither a rank nor a gap in the ranks says anything about a hidden figure.
 with cells as (
     select *
-    from {{ ref('bulletin_protected_cells') }}
+    from {{ source('bulletin', 'bulletin_protected_cells') }}
     where page = 'national' and table_name = 'province' and row_key <> 'total'
 ),
 

@@ -24,7 +24,7 @@ select
     cells.children,
     cells.suppression,
     cells.display
-from {{ ref('bulletin_protected_cells') }} as cells
+from {{ source('bulletin', 'bulletin_protected_cells') }} as cells
 left join {{ ref('bulletin_dim_school') }} as schools
     on schools.school_code = cells.row_key
 left join school_rows

@@ -1,20 +1,35 @@
 """Every delivered place resolved to official codes: exact matches (from SQL) as they
-are, the rest by fuzzy matching of misspelt names (rapidfuzz, through
-orchestration.places.matching), level by level — a district only within its province,
-a subdistrict only within its district. What stays unmatched keeps a null code."""
+are, the rest by fuzzy matching of misspelt names (`matching.best_match`), level by
+level — a district only within its province, a subdistrict only within its district.
+What stays unmatched keeps a null code."""
+
+from __future__ import annotations
 
 import pandas as pd
 
 from orchestration.places.matching import best_match, names_by_parent
 
+# The table intermediate.int_place_name_resolutions, column by column.
+COLUMN_TYPES = {
+    "place_key": "string",
+    "province_code": "string", "province_match": "string", "province_match_score": "double",
+    "district_code": "string", "district_match": "string", "district_match_score": "double",
+    "subdistrict_code": "string", "subdistrict_match": "string", "subdistrict_match_score": "double",
+}
 
-def model(dbt, session):
-    dbt.config(materialized="table")
-    limits = {"min_score": float(dbt.config.get("min_score")), "min_margin": float(dbt.config.get("min_margin"))}
-    places = dbt.ref("int_delivered_places").df()
-    province_lookup = dbt.ref("int_province_name_lookup").df()
-    district_lookup = dbt.ref("int_district_name_lookup").df()
-    subdistrict_lookup = dbt.ref("int_subdistrict_name_lookup").df()
+
+def resolve_places(
+    places: pd.DataFrame,
+    province_lookup: pd.DataFrame,
+    district_lookup: pd.DataFrame,
+    subdistrict_lookup: pd.DataFrame,
+    *,
+    min_score: float,
+    min_margin: float,
+) -> pd.DataFrame:
+    """`places`: int_delivered_places; the lookups: int_*_name_lookup. One row per place
+    with COLUMN_TYPES' columns."""
+    limits = {"min_score": min_score, "min_margin": min_margin}
     province_names = dict(province_lookup[["province_key", "province_code"]].itertuples(index=False))
     districts = names_by_parent(district_lookup[["province_code", "district_key", "district_code"]].itertuples(index=False))
     subdistricts = names_by_parent(
@@ -44,14 +59,5 @@ def model(dbt, session):
         subdistrict = resolve(place.subdistrict_code_exact, "exact", place.subdistrict_key,
                               subdistricts.get(district[0], {}) if district[0] else None)
         rows.append((place.place_key, *province, *district, *subdistrict))
-    return pd.DataFrame(rows, columns=[
-        "place_key",
-        "province_code", "province_match", "province_match_score",
-        "district_code", "district_match", "district_match_score",
-        "subdistrict_code", "subdistrict_match", "subdistrict_match_score",
-    ]).astype({
-        # explicit types, so that an empty landing folder still gives typed columns
-        **{column: "string" for column in ("place_key", "province_code", "province_match", "district_code",
-                                           "district_match", "subdistrict_code", "subdistrict_match")},
-        **{column: "float64" for column in ("province_match_score", "district_match_score", "subdistrict_match_score")},
-    })
+    return pd.DataFrame(rows, columns=list(COLUMN_TYPES)).astype(
+        {column: "string" if sql_type == "string" else "float64" for column, sql_type in COLUMN_TYPES.items()})

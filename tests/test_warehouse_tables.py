@@ -1,0 +1,46 @@
+"""The Python steps' table interface on DuckDB: explicit column types whatever pandas
+inferred (an empty result included), replaced in one step, and a clear error when a
+step's frame does not have the table's columns."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from orchestration.warehouse_tables import DuckDBTables
+
+TYPES = {"report_date": "date", "page": "string", "children": "bigint", "share": "double", "is_small": "boolean"}
+
+
+def _describe(tables: DuckDBTables, table: str) -> list[tuple[str, str]]:
+    import duckdb
+
+    with duckdb.connect(str(tables.path), read_only=True) as connection:
+        return [(row[0], row[1]) for row in connection.execute(f"describe {table}").fetchall()]
+
+
+def test_an_empty_frame_still_gives_typed_columns(tmp_path):
+    tables = DuckDBTables(tmp_path / "warehouse.duckdb")
+    assert not tables.exists("marts.cells")
+    tables.replace("marts.cells", pd.DataFrame(columns=list(TYPES)), TYPES)
+    assert tables.exists("marts.cells")
+    assert _describe(tables, "marts.cells") == [
+        ("report_date", "DATE"), ("page", "VARCHAR"), ("children", "BIGINT"), ("share", "DOUBLE"), ("is_small", "BOOLEAN")]
+
+
+def test_replace_swaps_the_rows_and_read_gives_them_back(tmp_path):
+    tables = DuckDBTables(tmp_path / "warehouse.duckdb")
+    first = pd.DataFrame({"report_date": ["2022-05-31"], "page": ["10"], "children": [3], "share": [0.5], "is_small": [True]})
+    tables.replace("marts.cells", first, TYPES)
+    second = pd.DataFrame({"report_date": [None, None], "page": ["a", None], "children": [None, 7],
+                           "share": [None, 1.0], "is_small": [None, False]})
+    tables.replace("marts.cells", second, TYPES)
+    back = tables.read("marts.cells")
+    assert len(back) == 2 and back["children"].isna().tolist() == [True, False]
+    assert _describe(tables, "marts.cells")[2] == ("children", "BIGINT")
+
+
+def test_a_frame_without_the_tables_columns_is_refused(tmp_path):
+    tables = DuckDBTables(tmp_path / "warehouse.duckdb")
+    with pytest.raises(ValueError, match="marts.cells"):
+        tables.replace("marts.cells", pd.DataFrame({"page": ["a"]}), TYPES)

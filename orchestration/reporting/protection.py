@@ -13,15 +13,25 @@ Pages and their tables, top-down (a figure printed on two pages is protected onc
   province row, which keeps the pattern it has on the national page;
 * each provincial bulletin's written summary: children found since the previous report
   date, from "not found" / "being tracked" (rows) to back in education / not (columns).
+
+A report date whose inputs and code are those of the previous run keeps that run's cells
+(``protect_bulletins_reusing``, at the end).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
+import numbers
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from datetime import date
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 
+from orchestration.reporting import suppression
 from orchestration.reporting.suppression import (
     PUBLISHED,
     SMALL_MAX,
@@ -124,13 +134,23 @@ def protect_bulletins(
     Report dates are protected independently (bulletins of different dates are not
     protected against each other), so at national scale they are shared out between
     worker processes, one per core: a million children make the search minutes long."""
-    by_date: dict[date, tuple[list, list, list, list]] = defaultdict(lambda: ([], [], [], []))
+    by_date = _inputs_by_date(provinces, districts, schools, transitions)
+    return [record for records in _protect_dates([by_date[day] for day in sorted(by_date)]) for record in records]
+
+
+def _inputs_by_date(provinces, districts, schools, transitions) -> dict[Any, tuple[list, list, list, list]]:
+    """report_date -> its records of the four inputs; only dates with provinces (the
+    others print nothing)."""
+    by_date: dict[Any, tuple[list, list, list, list]] = defaultdict(lambda: ([], [], [], []))
     for position, records in enumerate((provinces, districts, schools, transitions)):
         for record in records:
             by_date[record["report_date"]][position].append(record)
-    dates = [by_date[day] for day in sorted(by_date) if by_date[day][0]]
+    return {day: inputs for day, inputs in by_date.items() if inputs[0]}
+
+
+def _protect_dates(dates: list[tuple[list, list, list, list]]) -> list[list[dict]]:
     workers = worker_count(WORKERS_ENV) if sum(len(day[2]) for day in dates) >= PARALLEL_FROM_SCHOOL_ROWS else 1
-    return [record for records in map_in_workers(_protect_report_date, dates, workers) for record in records]
+    return map_in_workers(_protect_report_date, dates, workers)
 
 
 def _protect_report_date(provinces: list, districts: list, schools: list, transitions: list) -> list[dict]:
@@ -223,3 +243,134 @@ def _check_adds_up(tables: Mapping[str, Table], province_table: Table, province:
             if table.value(TOTAL, column) != province_table.value(province, column):
                 raise ValueError(f"{name} table of {province} on {report_date} does not add up to the"
                                  f" province's {column} figure")
+
+
+# -- reusing a previous run's cells -----------------------------------------------------------
+#
+# Protecting a national run's dates takes minutes, and a weekly run adds one date to
+# dates whose inputs have not changed. A date's cells depend only on that date's records
+# of the four inputs and on this code, so each date's cells carry a digest of both
+# (INPUTS_DIGEST); a date whose digest is the one stored with the previous run's cells
+# gets those cells back unchanged, and only the others are protected again.
+
+INPUTS_DIGEST = "inputs_digest"
+CELL_COLUMNS = (*COLUMNS, INPUTS_DIGEST)
+_INPUTS = ("provinces", "districts", "schools", "transitions")
+# Any change to these files recomputes every date: the digest cannot tell a refactoring
+# from a change of rule.
+ALGORITHM_FILES = (Path(suppression.__file__), Path(__file__))
+
+
+def algorithm_digest(files: Sequence[Path] = ALGORITHM_FILES) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        content = path.read_bytes()
+        digest.update(f"{path.name} {len(content)}\n".encode())
+        digest.update(content)
+    return digest.hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    """The same JSON value whatever the reader gave: a count read once as a Python int,
+    once as a numpy integer or as a float (an integer column with nulls reaches pandas as
+    float64), a date as a date, a datetime or a pandas Timestamp."""
+    kind = type(value)
+    if kind is str or kind is int or value is None:  # nearly every value: first, for speed
+        return value
+    if kind is date:
+        return value.isoformat()
+    if kind.__name__ in ("NAType", "NaTType"):
+        return None
+    if isinstance(value, bool | str):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        value = float(value)
+        if math.isnan(value):
+            return None
+        return int(value) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):  # DuckDB's DATE read through pandas: midnight, no zone
+        return value.date().isoformat() if value.time() == time() and value.tzinfo is None else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def inputs_digest(inputs: tuple[list, list, list, list], algorithm: str) -> str:
+    """sha256 of one date's records of the four inputs (each record with its keys sorted,
+    the records of each input sorted, so that neither column nor row order counts) and of
+    the algorithm's digest."""
+    digest = hashlib.sha256(f"algorithm {algorithm}\n".encode())
+    for name, records in zip(_INPUTS, inputs, strict=True):
+        lines = sorted(json.dumps({key: _canonical(value) for key, value in record.items()}, sort_keys=True,
+                                  ensure_ascii=False, separators=(",", ":")) for record in records)
+        digest.update(f"{name} {len(lines)}\n".encode())
+        for line in lines:  # JSON escapes newlines: one record a line
+            digest.update(line.encode())
+            digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def _day(value: Any) -> str | None:
+    """A report date as a key that compares equal however it was read."""
+    return _canonical(value)
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """What a run did with the previous run's cells, to log."""
+
+    reused: list[Any]
+    computed: list[Any]
+    note: str | None = None  # why previous cells could not be used, when that went wrong
+
+    def summary(self) -> str:
+        text = (f"{len(self.reused)} report date(s) reused from the previous run, "
+                f"{len(self.computed)} computed")
+        return f"{text} ({self.note})" if self.note else text
+
+
+def protect_bulletins_reusing(
+    provinces: Iterable[Mapping[str, Any]],
+    districts: Iterable[Mapping[str, Any]],
+    schools: Iterable[Mapping[str, Any]],
+    transitions: Iterable[Mapping[str, Any]],
+    previous_digests: Mapping[Any, str],
+    previous_cells: Callable[[list[Any]], Iterable[Mapping[str, Any]]],
+    algorithm: str | None = None,
+) -> tuple[list[dict], Reuse]:
+    """protect_bulletins' records, each with its date's INPUTS_DIGEST (CELL_COLUMNS), in
+    the same order, with the cells of the dates whose digest equals ``previous_digests``
+    (report_date -> digest of the stored cells) taken from ``previous_cells(dates)`` (the
+    stored records of those dates, in their stored order) instead of protected again.
+
+    The previous cells are trusted only as far as they show it: a date none of whose
+    cells come back, or one of whose cells carries another digest, is protected again,
+    and so is everything when reading them fails."""
+    algorithm = algorithm or algorithm_digest()
+    by_date = _inputs_by_date(provinces, districts, schools, transitions)
+    dates = sorted(by_date)
+    digests = {day: inputs_digest(by_date[day], algorithm) for day in dates}
+    previous = {_day(day): digest for day, digest in previous_digests.items()}
+    candidates = [day for day in dates if previous.get(_day(day)) == digests[day]]
+    stored: dict[Any, list[Mapping[str, Any]]] = defaultdict(list)
+    note = None
+    if candidates:
+        try:
+            for cell in previous_cells(candidates):
+                stored[_day(cell["report_date"])].append(cell)
+        except Exception as error:  # a cache must never fail the run: protect everything
+            stored, note = defaultdict(list), f"previous cells unreadable: {type(error).__name__}: {error}"
+    reused = [day for day in candidates if stored[_day(day)] and all(
+        cell.keys() >= set(CELL_COLUMNS) and cell[INPUTS_DIGEST] == digests[day] for cell in stored[_day(day)])]
+    computed = [day for day in dates if day not in reused]
+    fresh = dict(zip(computed, _protect_dates([by_date[day] for day in computed]), strict=True))
+    out: list[dict] = []
+    for day in dates:
+        if day in fresh:
+            out += [{**cell, INPUTS_DIGEST: digests[day]} for cell in fresh[day]]
+        else:  # the report_date as this run's records give it, like a computed date's
+            out += [{**{column: cell[column] for column in CELL_COLUMNS}, "report_date": day}
+                    for cell in stored[_day(day)]]
+    return out, Reuse(reused=reused, computed=computed, note=note)

@@ -1,0 +1,187 @@
+"""Reusing the previous run's protected cells (orchestration/reporting/protection.py,
+protect_bulletins_reusing):
+a date whose inputs and algorithm are unchanged keeps its cells, every other date is
+protected again, and the result is exactly the full computation's."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from orchestration.reporting import protection
+from orchestration.reporting.protection import CELL_COLUMNS, COLUMNS, INPUTS_DIGEST
+from tests.test_suppression import synthetic_date
+
+DATES = [date(2022, 5, 31), date(2022, 6, 30), date(2022, 7, 31)]
+
+
+def inputs(seed: int = 5) -> tuple[list, list, list, list]:
+    """Province, district, school and transition counts of three report dates."""
+    rng = random.Random(seed)
+    provinces, districts, schools, transitions = [], [], [], []
+    for day in DATES:
+        p, d, s = synthetic_date(rng, day, provinces=4)
+        provinces += p
+        districts += d
+        schools += [{**row, "schools": None if row["school_key"] == "none" else 1} for row in s]
+        if day != DATES[0]:
+            transitions += [{"report_date": day, "province_key": row["province_key"], "from_status_code": f,
+                             "to_status_code": t, "children": rng.choice([0, 0, 1, 3, 7, 12])}
+                            for row in p if row["status_code"] == 1 for f in (3, 4) for t in (1, 2)]
+    return provinces, districts, schools, transitions
+
+
+def full(provinces, districts, schools, transitions) -> list[dict]:
+    """The full computation, with each date's digest: what a run without reuse stores."""
+    algorithm = protection.algorithm_digest()
+    by_date = protection._inputs_by_date(provinces, districts, schools, transitions)
+    digests = {day: protection.inputs_digest(by_date[day], algorithm) for day in by_date}
+    return [{**cell, INPUTS_DIGEST: digests[cell["report_date"]]}
+            for cell in protection.protect_bulletins(provinces, districts, schools, transitions)]
+
+
+def stored(cells: list[dict]):
+    """previous_digests and previous_cells as the model reads them from the table."""
+    digests = {cell["report_date"]: cell[INPUTS_DIGEST] for cell in cells}
+
+    def read(dates):
+        return [dict(cell) for cell in cells if cell["report_date"] in set(dates)]
+
+    return digests, read
+
+
+@pytest.fixture
+def protected_dates(monkeypatch) -> list:
+    """The report dates protect_bulletins_reusing actually protects (not reused)."""
+    seen: list = []
+    original = protection._protect_report_date
+
+    def counting(provinces, districts, schools, transitions):
+        seen.append(provinces[0]["report_date"])
+        return original(provinces, districts, schools, transitions)
+
+    monkeypatch.setattr(protection, "_protect_report_date", counting)
+    return seen
+
+
+def test_reusing_every_date_gives_exactly_the_full_computation(protected_dates):
+    records = inputs()
+    expected = full(*records)
+    protected_dates.clear()
+    first, reuse = protection.protect_bulletins_reusing(*records, {}, lambda dates: [])
+    assert first == expected
+    assert reuse.reused == [] and reuse.computed == DATES and protected_dates == DATES
+    assert [list(cell) for cell in first] == [list(CELL_COLUMNS)] * len(first)
+    protected_dates.clear()
+    again, reuse = protection.protect_bulletins_reusing(*records, *stored(first))
+    assert again == expected
+    assert reuse.reused == DATES and reuse.computed == [] and protected_dates == []
+    assert reuse.summary() == "3 report date(s) reused from the previous run, 0 computed"
+
+
+def test_a_changed_count_on_one_date_recomputes_that_date_only(protected_dates):
+    records = inputs()
+    previous = full(*records)
+    provinces, districts, schools, transitions = (list(map(dict, part)) for part in records)
+    # one child of province 10 moves from status 1 to 2 on 30 Jun: in its province,
+    # district and school rows, so that the tables still add up
+    for rows in (provinces, districts, schools):
+        row_1 = next(r for r in rows if r["report_date"] == DATES[1] and r.get("province_key", r.get("province_code"))
+                     == "10" and r["status_code"] == 1 and r["children"] > 0)
+        row_2 = next(r for r in rows if r["status_code"] == 2 and all(
+            r[key] == value for key, value in row_1.items() if key not in ("status_code", "children")))
+        row_1["children"] -= 1
+        row_2["children"] += 1
+    changed = (provinces, districts, schools, transitions)
+    protected_dates.clear()
+    cells, reuse = protection.protect_bulletins_reusing(*changed, *stored(previous))
+    assert protected_dates == [DATES[1]]
+    assert reuse.computed == [DATES[1]] and reuse.reused == [DATES[0], DATES[2]]
+    assert cells == full(*changed)
+    assert cells != previous
+
+
+def test_a_changed_algorithm_recomputes_every_date(protected_dates, tmp_path):
+    records = inputs()
+    previous = full(*records)
+    code = tmp_path / "suppression.py"
+    code.write_text("SMALL_MAX = 4\n", encoding="utf-8")
+    before = protection.algorithm_digest([code])
+    code.write_text("SMALL_MAX = 5\n", encoding="utf-8")
+    assert protection.algorithm_digest([code]) != before
+    assert protection.algorithm_digest() == protection.algorithm_digest(protection.ALGORITHM_FILES)
+    protected_dates.clear()
+    cells, reuse = protection.protect_bulletins_reusing(*records, *stored(previous), algorithm="another algorithm")
+    assert reuse.reused == [] and protected_dates == DATES
+    assert [{k: v for k, v in c.items() if k != INPUTS_DIGEST} for c in cells] == \
+        [{k: v for k, v in c.items() if k != INPUTS_DIGEST} for c in previous]
+
+
+def test_without_usable_previous_cells_every_date_is_computed(protected_dates):
+    records = inputs()
+    expected = full(*records)
+    digests, read = stored(expected)
+    old_shape = [{column: cell[column] for column in COLUMNS} for cell in expected]  # before inputs_digest
+
+    def failing(dates):
+        raise OSError("disk gone")
+
+    cases = {
+        "no previous table": ({}, lambda dates: []),
+        "old-shaped table": (digests, lambda dates: [c for c in old_shape if c["report_date"] in dates]),
+        "digests without their cells": (digests, lambda dates: []),
+        "cells of another digest": (digests, lambda dates: [{**c, INPUTS_DIGEST: "0" * 64} for c in read(dates)]),
+        "unreadable": (digests, failing),
+    }
+    for case, previous in cases.items():
+        protected_dates.clear()
+        cells, reuse = protection.protect_bulletins_reusing(*records, *previous)
+        assert cells == expected, case
+        assert reuse.reused == [] and protected_dates == DATES, case
+    assert "previous cells unreadable: OSError: disk gone" in reuse.summary()
+
+
+def test_a_date_no_longer_asked_for_disappears_and_a_new_one_is_computed(protected_dates):
+    records = inputs()
+    earlier = [[r for r in part if r["report_date"] != DATES[2]] for part in records]
+    later = [[r for r in part if r["report_date"] != DATES[0]] for part in records]
+    previous = stored(full(*earlier))
+    protected_dates.clear()
+    cells, reuse = protection.protect_bulletins_reusing(*later, *previous)
+    assert reuse.reused == [DATES[1]] and reuse.computed == [DATES[2]] and protected_dates == [DATES[2]]
+    assert {c["report_date"] for c in cells} == set(DATES[1:])
+    assert cells == full(*later)
+
+
+def test_the_digest_depends_on_the_values_not_on_how_they_were_read():
+    """DuckDB through pandas gives Timestamps for dates, numpy integers, floats for an
+    integer column with nulls; records come in any order, keys in any order."""
+    provinces, districts, schools, transitions = (part for part in inputs())
+    day = DATES[1]
+    one_date = [[r for r in part if r["report_date"] == day] for part in (provinces, districts, schools, transitions)]
+    digest = protection.inputs_digest(tuple(one_date), "a")
+
+    def as_pandas_gives(record):
+        return dict(reversed([(k, pd.Timestamp(v) if k == "report_date" else
+                               np.int64(v) if isinstance(v, int) and k != "schools" else
+                               float("nan") if v is None else float(v) if k == "schools" else v)
+                              for k, v in record.items()]))
+
+    shuffled = [list(map(as_pandas_gives, part)) for part in one_date]
+    for part in shuffled:
+        random.Random(1).shuffle(part)
+    assert protection.inputs_digest(tuple(shuffled), "a") == digest
+    assert protection.inputs_digest(tuple(one_date), "b") != digest
+    moved = [list(part) for part in one_date]
+    moved[3] = moved[0] + moved[3][1:]  # a record moved from one input to another
+    assert protection.inputs_digest(tuple(moved), "a") != digest
+    bumped = [list(map(dict, part)) for part in one_date]
+    bumped[2][0]["children"] += 1
+    assert protection.inputs_digest(tuple(bumped), "a") != digest
+    assert protection._canonical(datetime(2022, 6, 30)) == protection._canonical(day) == "2022-06-30"
+    assert protection._canonical(np.int32(7)) == protection._canonical(7.0) == 7
+

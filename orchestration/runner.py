@@ -16,6 +16,7 @@ from orchestration.alerting.sensors import CLI_LAUNCH, LAUNCHED_BY_TAG, failure_
 from orchestration.warehouse import connect, query_dicts
 
 PUBLICATION_KEYS = (AssetKey(["publication", "analytics_copy"]), AssetKey(["publication", "national_bulletins"]))
+PROTECTED_CELLS_KEY = AssetKey(["marts", "bulletin_protected_cells"])
 
 
 @dataclass
@@ -78,8 +79,20 @@ def run_warehouse(landing: Path, out: Path, report_dates: list[date], *, verbose
         reason = "the publication assets did not run"
     if reason:
         send_alert(*failure_message(job.name, result.run_id, reason))
-    lines = _summary(out, report_dates, published) + [f"Warning: {warning}" for warning in warnings]
+    lines = _summary(out, report_dates, published) + _protection_lines(result) + [
+        f"Warning: {warning}" for warning in warnings]
     return RunOutcome(ok=reason is None, reason=reason, summary_lines=lines, warnings=warnings)
+
+
+def _protection_lines(result) -> list[str]:
+    """How much of the small-cell protection, the slowest step at national scale, the
+    run took over from the previous one (orchestration/reporting/protected_cells.py)."""
+    for event in result.get_asset_materialization_events():
+        if event.asset_key == PROTECTED_CELLS_KEY:
+            metadata = event.step_materialization_data.materialization.metadata
+            reused, computed = (metadata[name].value for name in ("report_dates_reused", "report_dates_computed"))
+            return [f"Protected cells: {computed} report date(s) computed, {reused} kept from the previous run"]
+    return []
 
 
 @contextmanager

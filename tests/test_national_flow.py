@@ -136,12 +136,16 @@ def test_running_again_changes_nothing_while_an_analyst_reads(national):
     while the run replaces the copy: neither fails; the open connection keeps reading
     the copy it opened (issue 8, concurrency).
 
+    Small-cell protection, the slowest step at national scale, keeps every report date's
+    cells of the first run (their inputs are unchanged).
+
     Staging parses only the files it has not staged with its current SQL: before the
     run, one export's staged rows are marked as parsed by an older SQL, another's are
     removed, and a third's first row is altered; the run stages the first two again and
     leaves the third alone."""
     before_manifest = national.query("select file_name, file_sha256, load_status, loaded_at from raw.load_manifest order by 1")
     before_summary = national.query("select * from marts.status_summary order by all")
+    cells_before = national.query("select * from marts.bulletin_protected_cells")  # in stored order
     staged_sql = "select * exclude (staging_version) from staging.stg_tracking__events order by file_name, row_number"
     before_staged = national.query(staged_sql)
     exports = [row[0] for row in national.query("select distinct file_name from staging.stg_tracking__events order by 1")]
@@ -160,6 +164,9 @@ def test_running_again_changes_nothing_while_an_analyst_reads(national):
     with AnalystReading(analytics, "select sum(children) from marts.status_summary") as analyst:
         outcome = run_warehouse(national.landing, national.out, _truth_dates(national))
     assert outcome.ok, outcome.reason
+    dates = len(_truth_dates(national))
+    assert f"Protected cells: 0 report date(s) computed, {dates} kept from the previous run" in outcome.summary_lines
+    assert national.query("select * from marts.bulletin_protected_cells") == cells_before
     assert analyst.errors == [] and len(analyst.results) > 20 and len(set(analyst.results)) == 1
     assert analytics.stat().st_ino != published_before  # replaced under the reader, by rename
     assert national.query("select sum(children) from marts.status_summary", database=analytics) == [analyst.results[0]]

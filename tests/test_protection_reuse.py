@@ -1,5 +1,5 @@
 """Reusing the previous run's protected cells (orchestration/reporting/protection.py,
-protect_bulletins_reusing):
+protect_bulletins_reusing, and the asset marts/bulletin_protected_cells that runs it):
 a date whose inputs and algorithm are unchanged keeps its cells, every other date is
 protected again, and the result is exactly the full computation's."""
 
@@ -8,12 +8,17 @@ from __future__ import annotations
 import random
 from datetime import date, datetime
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
+from dagster import build_asset_context
+
 from orchestration.reporting import protection
+from orchestration.reporting.protected_cells import bulletin_protected_cells
 from orchestration.reporting.protection import CELL_COLUMNS, COLUMNS, INPUTS_DIGEST
+from orchestration.settings import WarehouseSettings
 from tests.test_suppression import synthetic_date
 
 DATES = [date(2022, 5, 31), date(2022, 6, 30), date(2022, 7, 31)]
@@ -185,3 +190,41 @@ def test_the_digest_depends_on_the_values_not_on_how_they_were_read():
     assert protection._canonical(datetime(2022, 6, 30)) == protection._canonical(day) == "2022-06-30"
     assert protection._canonical(np.int32(7)) == protection._canonical(7.0) == 7
 
+
+# -- the asset over a real DuckDB warehouse ---------------------------------------------------
+
+
+def test_the_asset_rebuilt_from_its_own_table_is_the_same_table(tmp_path, protected_dates):
+    """Twice through the asset, as two runs: the second reads the first's table
+    (DuckDB's dates, integers and nulls), reuses every date, and writes the same table,
+    row for row in the same order; the first replaces a table of an older shape."""
+    settings = WarehouseSettings(landing_dir=str(tmp_path / "landing"), out_dir=str(tmp_path / "out"),
+                                 report_dates=",".join(day.isoformat() for day in DATES))
+    provinces, districts, schools, transitions = inputs()
+    settings.out_path.mkdir()
+    with duckdb.connect(str(settings.warehouse_path)) as connection:
+        connection.execute("create schema marts")
+        for name, records in (("bulletin_province_counts", provinces), ("bulletin_district_counts", districts),
+                              ("bulletin_school_counts", schools),
+                              ("bulletin_province_transition_counts", transitions)):
+            frame = pd.DataFrame(records)  # noqa: F841 (read by DuckDB below)
+            connection.execute(f"create table marts.{name} as select * exclude (report_date),"
+                               f" cast(report_date as date) as report_date from frame")
+        connection.execute("create table marts.bulletin_protected_cells as select 1 as report_date")  # an old shape
+
+    def build() -> tuple[list[tuple], dict]:
+        result = bulletin_protected_cells(context=build_asset_context(), settings=settings)
+        with duckdb.connect(str(settings.warehouse_path), read_only=True) as connection:
+            rows = connection.execute("select * from marts.bulletin_protected_cells").fetchall()
+        return rows, dict(result.metadata)
+
+    first, first_metadata = build()
+    assert protected_dates == DATES
+    assert (first_metadata["report_dates_reused"], first_metadata["report_dates_computed"]) == (0, len(DATES))
+    protected_dates.clear()
+    second, second_metadata = build()
+    assert protected_dates == []
+    assert (second_metadata["report_dates_reused"], second_metadata["report_dates_computed"]) == (len(DATES), 0)
+    assert second == first
+    expected = full(provinces, districts, schools, transitions)
+    assert first == [tuple(cell[column] for column in CELL_COLUMNS) for cell in expected]

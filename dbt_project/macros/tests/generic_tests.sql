@@ -15,3 +15,11 @@ from {{ model }}
 where not coalesce({{ expression }}, false)
 {%- if where_clause %} and ({{ where_clause }}){% endif %}
 {% endtest %}
+
+{#- The column holds one value per report date: a property of the date, repeated on its rows. -#}
+{% test one_value_per_report_date(model, column_name) %}
+select report_date, count(distinct {{ column_name }}) as values_on_date
+from {{ model }}
+group by report_date
+having count(distinct {{ column_name }}) > 1
+{% endtest %}

@@ -228,3 +228,16 @@ def test_the_asset_rebuilt_from_its_own_table_is_the_same_table(tmp_path, protec
     assert second == first
     expected = full(provinces, districts, schools, transitions)
     assert first == [tuple(cell[column] for column in CELL_COLUMNS) for cell in expected]
+
+    # one cell of a date with another digest, one of another date with none: both dates
+    # are protected again, the third is kept
+    with duckdb.connect(str(settings.warehouse_path)) as connection:
+        for day, digest in ((DATES[1], "0" * 64), (DATES[2], None)):
+            connection.execute("update marts.bulletin_protected_cells set inputs_digest = ? where rowid ="
+                               " (select max(rowid) from marts.bulletin_protected_cells where report_date = ?)",
+                               [digest, day])
+    protected_dates.clear()
+    third, third_metadata = build()
+    assert protected_dates == DATES[1:]
+    assert (third_metadata["report_dates_reused"], third_metadata["report_dates_computed"]) == (1, 2)
+    assert third == first

@@ -38,9 +38,10 @@ def _no_cells(dates: list) -> list[dict]:
 
 
 def previous_cells(tables: WarehouseTables) -> tuple[dict, Callable[[list], list[dict]], str | None]:
-    """What the previous run left: (report_date -> inputs_digest of its cells, a reader of
-    the stored cells of some dates in their stored order, why nothing can be reused). A
-    date counts only when all its cells carry one digest."""
+    """What the previous run left: (report_date -> an inputs_digest of its cells, a reader
+    of the stored cells of some dates in their stored order, why nothing can be reused).
+    One digest per date is enough here: protect_bulletins_reusing keeps a date only when
+    every cell it reads back carries that date's digest."""
     try:
         if not tables.exists(CELLS):
             return {}, _no_cells, "no previous table"
@@ -50,8 +51,8 @@ def previous_cells(tables: WarehouseTables) -> tuple[dict, Callable[[list], list
     if not set(CELL_COLUMNS) <= set(previous.columns):
         return {}, _no_cells, f"the previous table has no {INPUTS_DIGEST}"
     previous["report_date"] = pd.to_datetime(previous["report_date"]).dt.date
-    per_date = previous.groupby("report_date")[INPUTS_DIGEST].agg(["nunique", "count", "size", "min"])
-    digests = per_date[(per_date["nunique"] == 1) & (per_date["count"] == per_date["size"])]["min"].to_dict()
+    first = previous.dropna(subset=[INPUTS_DIGEST]).drop_duplicates("report_date")
+    digests = dict(zip(first["report_date"], first[INPUTS_DIGEST]))
 
     def stored_cells(dates: list) -> list[dict]:
         return previous.loc[previous["report_date"].isin(set(dates)), list(CELL_COLUMNS)].to_dict("records")

@@ -70,6 +70,7 @@ def partition_run_config(partition_key: str) -> dict:
         "landing_dir": {"env": "BACKTOSCHOOL_LANDING"},
         "out_dir": {"env": "BACKTOSCHOOL_OUT"},
         "report_dates": report_dates,
+        "engine": {"env": "BACKTOSCHOOL_ENGINE"},
     }}}}
 
 

@@ -13,6 +13,8 @@ from dagster import ConfigurableResource, EnvVar
 from orchestration.child_key import KEY_FILE_ENV, key_file, load_or_create_key
 
 WAREHOUSE_ENV = "BACKTOSCHOOL_WAREHOUSE"  # read by dbt_project/profiles.yml
+ENGINE_ENV = "BACKTOSCHOOL_ENGINE"
+ENGINES = ("duckdb", "spark")  # the engine dbt builds the warehouse on (dbt target)
 
 
 def parse_report_dates(text: str) -> list[date]:
@@ -34,6 +36,13 @@ class WarehouseSettings(ConfigurableResource):
     landing_dir: str
     out_dir: str
     report_dates: str  # comma-separated ISO dates
+    engine: str = "duckdb"  # one of ENGINES
+
+    @property
+    def on_spark(self) -> bool:
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine {self.engine!r} is not one of {', '.join(ENGINES)} ({ENGINE_ENV})")
+        return self.engine == "spark"
 
     @property
     def landing_path(self) -> Path:
@@ -56,6 +65,12 @@ class WarehouseSettings(ConfigurableResource):
         return self.out_path / "bulletins"
 
     @property
+    def spark_dir(self) -> Path:
+        """Everything Spark writes (its warehouse, metastore, scratch): under the run's
+        output folder, never in the work tree."""
+        return self.out_path / "spark"
+
+    @property
     def dbt_target_path(self) -> Path:
         return self.out_path / "dbt_target"
 
@@ -72,8 +87,11 @@ class WarehouseSettings(ConfigurableResource):
 
 
 def settings_from_env() -> WarehouseSettings:
+    # DuckDB unless the environment says otherwise: an unset EnvVar would fail the run.
+    os.environ.setdefault(ENGINE_ENV, "duckdb")
     return WarehouseSettings(
         landing_dir=EnvVar("BACKTOSCHOOL_LANDING"),
         out_dir=EnvVar("BACKTOSCHOOL_OUT"),
         report_dates=EnvVar("BACKTOSCHOOL_REPORT_DATES"),
+        engine=EnvVar(ENGINE_ENV),
     )

@@ -60,7 +60,8 @@ def machine_lines(memory_probe: str) -> list[str]:
         f"- OS: {_os_name()}",
         f"- Python {platform.python_version()} ({sys.executable})",
         f"- duckdb {_version('duckdb')}, dbt-core {_version('dbt-core')}, dbt-duckdb {_version('dbt-duckdb')},"
-        f" dagster {_version('dagster')}",
+        f" dagster {_version('dagster')}; for `--spark`: dbt-spark {_version('dbt-spark')},"
+        f" pyspark {_version('pyspark')} (local[2] session)",
         f"- peak memory: RSS of each step's whole process tree, sampled every 0.1 s with {memory_probe}",
     ]
 
@@ -93,6 +94,10 @@ def _scale_table(results) -> list[str]:
     row("5 incremental day: `backtoschool run`",
         lambda r: f"{r.incremental.seconds:.1f} s, {_mb(r.incremental.peak_rss_mb)}"
                   f" (dbt {r.incremental.details['dbt_elapsed_s']:.1f} s)")
+    if any(r.spark for r in results):
+        row("6 the same full run on Spark: `--engine spark`",
+            lambda r: f"{r.spark.seconds:.1f} s, {_mb(r.spark.peak_rss_mb)} (dbt {r.spark.details['dbt_elapsed_s']:.1f} s)"
+            if r.spark else "not measured")
     row("hand-written vs truth: cells exact / children off",
         lambda r: f"{r.hand.details['agreement']['cells_exact']}/{r.hand.details['agreement']['cells']}"
                   f" / {r.hand.details['agreement']['children_off']:,}"

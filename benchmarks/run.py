@@ -65,6 +65,8 @@ class ScaleResult:
     warehouse: Step
     dbt: dict  # from run_results.json
     incremental: Step
+    spark: Step | None = None  # the same full run with `--engine spark` (--spark)
+
 
     @property
     def peak_rss_mb(self) -> float:
@@ -76,8 +78,8 @@ class ScaleResult:
     @classmethod
     def load(cls, path: Path) -> ScaleResult:
         data = json.loads(path.read_text(encoding="utf-8"))
-        steps = ("generate", "floor", "hand", "warehouse", "incremental")
-        return cls(**{k: Step(**v) if k in steps else v for k, v in data.items()})
+        steps = ("generate", "floor", "hand", "warehouse", "incremental", "spark")
+        return cls(**{k: Step(**v) if k in steps and v is not None else v for k, v in data.items()})
 
 
 # --- the steps run in their own process -------------------------------------------------------
@@ -203,7 +205,7 @@ def describe_landing(landing: Path, floor: Step) -> dict:
     }
 
 
-def run_warehouse(landing: Path, out: Path, dates: list[date], label: str) -> Step:
+def run_warehouse(landing: Path, out: Path, dates: list[date], label: str, engine: str = "duckdb") -> Step:
     """`backtoschool run` end to end; its per-step times are read from its progress lines."""
     steps: dict[str, float] = {}
 
@@ -214,7 +216,7 @@ def run_warehouse(landing: Path, out: Path, dates: list[date], label: str) -> St
             if float(match[2]) >= 1.0:  # live progress, without the many sub-second steps
                 say(f"    [dim]{label}: {match[1]} {float(match[2]):.1f} s[/dim]")
 
-    command = [str(BIN / "backtoschool"), "run", "--landing", str(landing), "--out", str(out)]
+    command = [str(BIN / "backtoschool"), "run", "--engine", engine, "--landing", str(landing), "--out", str(out)]
     for day in dates:
         command += ["--report-date", day.isoformat()]
     measured = run_measured(command, cwd=ROOT, env=_env(), on_line=on_line)
@@ -256,14 +258,32 @@ def linked_copy(source: Path, target: Path) -> None:
     shutil.copytree(source, target, copy_function=os.link)
 
 
-def bench_scale(children: int, work: Path, seed: int, new_events: int, reuse: bool) -> ScaleResult:
+def bench_spark(base: Path, dates: list[date]) -> Step:
+    """The full run again on Spark (dbt-spark, local session), on the same landing set
+    and report dates, into its own output folder; dbt's own figures in its details."""
+    out = base / "out_spark"
+    if out.exists():
+        shutil.rmtree(out)
+    step = run_warehouse(base / "run_landing", out, dates, "spark", engine="spark")
+    step.details["dbt_elapsed_s"] = dbt_timings(out)["elapsed_s"]
+    say(f"  the same full run on Spark: {step.seconds:.1f} s, {step.peak_rss_mb:,.0f} MB;"
+        f" dbt build {step.details['dbt_elapsed_s']:.1f} s")
+    return step
+
+
+def bench_scale(children: int, work: Path, seed: int, new_events: int, reuse: bool, spark: bool) -> ScaleResult:
     from new_export import write_new_export
 
     say(f"[bold]Scale: {children:,} children[/bold]")
     base = work / f"n{children}"
     if reuse and (base / "result.json").exists():
         say(f"  reusing the figures measured before in {base / 'result.json'}")
-        return ScaleResult.load(base / "result.json")
+        result = ScaleResult.load(base / "result.json")
+        if spark and result.spark is None:
+            linked_copy(base / "landing", base / "run_landing")  # without the incremental day's file
+            result.spark = bench_spark(base, truth_dates(base / "landing"))
+            result.save(base / "result.json")
+        return result
     landing, run_landing, out = base / "landing", base / "run_landing", base / "out"
     generated = ensure_landing(landing, children, seed)
     dates = truth_dates(landing)
@@ -287,8 +307,12 @@ def bench_scale(children: int, work: Path, seed: int, new_events: int, reuse: bo
                                 "dbt_elapsed_s": dbt_timings(out)["elapsed_s"]})
     say(f"  incremental day (+{written:,} events in {path.name}): {incremental.seconds:.1f} s,"
         f" {incremental.peak_rss_mb:,.0f} MB")
+    spark_step = None
+    if spark:
+        linked_copy(landing, run_landing)  # without the incremental day's file
+        spark_step = bench_spark(base, dates)
     result = ScaleResult(children, describe_landing(landing, floor), generated, floor, hand, warehouse, dbt,
-                         incremental)
+                         incremental, spark_step)
     result.save(base / "result.json")  # so that a later run can add a scale without measuring this one again
     return result
 
@@ -315,6 +339,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--results", type=Path, default=HERE / "results.md", help="where to write the figures")
     parser.add_argument("--reuse-results", action="store_true",
                         help="take a scale's figures from an earlier run's <work>/n<N>/result.json when there is one")
+    parser.add_argument("--spark", action="store_true",
+                        help="also time the full run on Spark (`backtoschool run --engine spark`) at each scale")
     parser.add_argument("--note", default="", help="a sentence about the conditions, written into the results")
     # internal: one measured step in a fresh process
     parser.add_argument("--step", choices=["floor", "hand"], help=argparse.SUPPRESS)
@@ -335,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     say(f"Benchmark in {work}; memory sampled with {memory_probe()}")
-    results = [bench_scale(n, work, args.seed, args.new_events, args.reuse_results) for n in scales]
+    results = [bench_scale(n, work, args.seed, args.new_events, args.reuse_results, args.spark) for n in scales]
     write_results(args.results, results, note=args.note, memory_probe=memory_probe())
     say(f"Figures written to {args.results}")
     print(ratios_line(results[-1]), flush=True)

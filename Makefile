@@ -18,8 +18,13 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 # The pinned set (requirements.lock), then the project itself without re-resolving.
+# sqlglotc (compiled sqlglot) is not in the lock but dagster-dbt's `sqlglot[rs]` extra
+# pulls it back in; it breaks splink's SparkAPI, whose dialect subclasses sqlglot's
+# compiled Spark generator ("interpreted classes cannot inherit from compiled",
+# sqlglot issue #7923), so it is removed again. Plain sqlglot does the same work.
 $(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip uninstall --quiet -y sqlglotc
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
@@ -36,11 +41,13 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 	cp $< $@
 
 # Debian packages the bulletins need: Pango (WeasyPrint's text layout, for the PDFs) and
-# Chromium (the browser test renders the bulletins in it). Installed with apt-get when
-# missing and running as root; otherwise the command to run is printed.
+# Chromium (the browser test renders the bulletins in it); and a Java 17 runtime, which
+# Spark (BACKTOSCHOOL_ENGINE=spark: dbt-spark and splink's SparkAPI) runs on. Installed
+# with apt-get when missing and running as root; otherwise the command to run is printed.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
 	for lib in libpango-1.0-0 libpangoft2-1.0-0; do \
 	  { ldconfig -p 2>/dev/null || /sbin/ldconfig -p; } | grep -q "$${lib%-*}.so.$${lib##*-}" || missing="$$missing $$lib"; \
 	done; \

@@ -55,3 +55,15 @@ def _create_key_file(path: Path) -> None:
 
 def child_key(key: bytes, child_id: str) -> str:
     return hmac.new(key, child_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def hmac_pads(key: bytes) -> tuple[str, str]:
+    """The inner and outer padded keys of HMAC-SHA256 under ``key``, as hex:
+    HMAC(K, m) = sha256((K' ^ opad) || sha256((K' ^ ipad) || m)), K' = K zero-padded to
+    the 64-byte block. Spark SQL has sha2 but no HMAC, so dbt's ``spark__child_key``
+    computes the key from these. Either pad lets anyone recompute keys: guard them like
+    the secret itself (environment of the dbt process only, never in SQL or logs)."""
+    if len(key) > 64:  # HMAC would hash a longer key first; the key files never are
+        raise ValueError("the child key secret must be at most 64 bytes for the Spark pads")
+    padded = key.ljust(64, b"\0")
+    return bytes(b ^ 0x36 for b in padded).hex(), bytes(b ^ 0x5C for b in padded).hex()

@@ -10,9 +10,13 @@ from pathlib import Path
 
 from dagster import ConfigurableResource, EnvVar
 
-from orchestration.child_key import KEY_FILE_ENV, key_file, load_or_create_key
+from orchestration.child_key import KEY_FILE_ENV, hmac_pads, key_file, load_or_create_key
 
 WAREHOUSE_ENV = "BACKTOSCHOOL_WAREHOUSE"  # read by dbt_project/profiles.yml
+# Read by the profile's spark output and the dbt project on Spark:
+SPARK_DIR_ENV = "BACKTOSCHOOL_SPARK_DIR"
+CHILD_KEY_PAD_ENVS = ("BACKTOSCHOOL_CHILD_KEY_IPAD", "BACKTOSCHOOL_CHILD_KEY_OPAD")
+SPARK_SOURCES_ENV = "BACKTOSCHOOL_SPARK_SOURCES"  # macros/register_dagster_tables.sql
 ENGINE_ENV = "BACKTOSCHOOL_ENGINE"
 ENGINES = ("duckdb", "spark")  # the engine dbt builds the warehouse on (dbt target)
 
@@ -79,11 +83,31 @@ class WarehouseSettings(ConfigurableResource):
 
     def prepare_dbt_environment(self) -> None:
         """dbt runs as a child process that reads these variables: an absolute warehouse
-        path (never a silent new database beside profiles.yml) and the child key file."""
+        path (never a silent new database beside profiles.yml) and the child key file.
+        On Spark also: the folder for everything Spark writes, the child key's HMAC pads
+        (spark__child_key; as secret as the key), the Dagster-written tables that exist
+        now (registered by dbt's on-run-start hook), and a loopback address for Spark's
+        driver. Called right before each dbt invocation, so the table list is current."""
         self.out_path.mkdir(parents=True, exist_ok=True)
         os.environ[WAREHOUSE_ENV] = str(self.warehouse_path)
         os.environ[KEY_FILE_ENV] = str(key_file())
-        load_or_create_key()
+        key = load_or_create_key()
+        if self.on_spark:
+            self.spark_dir.mkdir(parents=True, exist_ok=True)
+            os.environ[SPARK_DIR_ENV] = str(self.spark_dir)
+            for name, pad in zip(CHILD_KEY_PAD_ENVS, hmac_pads(key)):
+                os.environ[name] = pad
+            os.environ[SPARK_SOURCES_ENV] = " ".join(self.spark_dagster_tables())
+            # Spark would otherwise resolve the host name and may bind a public address.
+            os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
+
+    def spark_dagster_tables(self) -> list[str]:
+        """'<schema>.<name>' of the tables Dagster has written on Spark so far (a folder
+        under OUT/spark/tables/ with a Parquet file; orchestration/spark_catalog.py)."""
+        from orchestration.spark_catalog import DAGSTER_TABLES, spark_tables
+
+        root = self.spark_dir / DAGSTER_TABLES
+        return [table for table, folder in spark_tables(self).items() if folder.is_relative_to(root)]
 
 
 def settings_from_env() -> WarehouseSettings:

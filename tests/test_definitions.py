@@ -64,9 +64,12 @@ def test_weekly_report_dates_are_the_last_two_sundays():
     assert weekly_report_dates(date(2022, 7, 31)) == ["2022-07-17", "2022-07-24"]  # a Sunday: the one before
 
 
-def test_dbt_is_built_with_the_report_dates_as_vars():
-    assert dbt_build_args(["2022-05-31", "2022-07-27"]) == [
-        "build", "--vars", '{"report_dates": ["2022-05-31", "2022-07-27"]}'
+def test_dbt_is_built_on_the_engine_with_the_report_dates_as_vars():
+    assert dbt_build_args(["2022-05-31", "2022-07-27"], "duckdb") == [
+        "build", "--target", "duckdb", "--vars", '{"report_dates": ["2022-05-31", "2022-07-27"]}'
+    ]
+    assert dbt_build_args(["2022-05-31"], "spark") == [
+        "build", "--target", "spark", "--vars", '{"report_dates": ["2022-05-31"]}'
     ]
 
 

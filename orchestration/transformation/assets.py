@@ -21,6 +21,7 @@ from dagster import AssetExecutionContext, AssetsDefinition
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.settings import WarehouseSettings
+from orchestration.spark_catalog import refresh_catalog
 from orchestration.transformation.project import dbt_project
 from orchestration.transformation.translator import WarehouseTranslator
 
@@ -69,9 +70,10 @@ def dbt_stages(step_sources: tuple[tuple[str, str], ...] = PYTHON_STEP_SOURCES) 
     return stages
 
 
-def dbt_build_args(report_dates: list[str]) -> list[str]:
-    """The dbt command for a run; pure, so it is unit tested without running dbt."""
-    return ["build", "--vars", json.dumps({"report_dates": report_dates})]
+def dbt_build_args(report_dates: list[str], engine: str) -> list[str]:
+    """The dbt command for a run on an engine (the profile's output of that name); pure,
+    so it is unit tested without running dbt."""
+    return ["build", "--target", engine, "--vars", json.dumps({"report_dates": report_dates})]
 
 
 def dbt_resource() -> DbtCliResource:
@@ -97,16 +99,21 @@ def _dbt_stage_assets(stage: DbtStage, manifest: dict[str, Any]) -> AssetsDefini
         settings.prepare_dbt_environment()
         report_dates = [d.isoformat() for d in settings.report_date_list()]
         invocation = dbt.cli(
-            dbt_build_args(report_dates), context=context, target_path=settings.dbt_target_path
+            dbt_build_args(report_dates, settings.engine), context=context, target_path=settings.dbt_target_path
         )
         try:
             yield from invocation.stream()
         finally:
             # If this step fails or is stopped, a dbt left running would hold the warehouse's
-            # write lock and make every later step (and the next run) fail.
+            # write lock (on Spark: the Derby metastore) and make every later step (and the
+            # next run) fail.
             if invocation.process.poll() is None:
                 invocation.process.terminate()
                 invocation.process.wait(timeout=60)
+            if settings.on_spark:
+                # The Dagster side reads Spark's tables through DuckDB views: show it what
+                # this stage built, also when it stopped part-way.
+                refresh_catalog(settings)
         # Each stage's dbt results kept beside the next one's (benchmarks/run.py adds them up).
         results = settings.dbt_target_path / "run_results.json"
         shutil.copyfile(results, results.with_name(f"run_results.{stage.name}.json"))

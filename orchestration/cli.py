@@ -4,6 +4,7 @@ Dagster, or do both as a demo. See interface.md for the public surface."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from rich.console import Console
 
 from orchestration.runner import RunOutcome, run_warehouse
+from orchestration.settings import ENGINE_ENV, ENGINES
 
 console = Console(highlight=False, soft_wrap=True)
 
@@ -28,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", required=True, type=Path)
     run.add_argument("--report-date", required=True, action="append", dest="report_dates",
                      type=_iso_date, metavar="YYYY-MM-DD", help="repeat for several report dates")
+    run.add_argument("--engine", choices=ENGINES, default=os.environ.get(ENGINE_ENV) or "duckdb",
+                     help="what builds the warehouse: duckdb (one file) or spark (dbt-spark, Parquet "
+                          "under OUT/spark); default $BACKTOSCHOOL_ENGINE or duckdb. An output folder "
+                          "keeps the engine of its first run")
     run.add_argument("--verbose", action="store_true", help="also show each step's log lines")
 
     demo = commands.add_parser("demo", help="generate a sample landing folder and run the whole flow on it")
@@ -39,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         _generate(args.out, args)
         return 0
     if args.command == "run":
-        return _report(run_warehouse(args.landing, args.out, args.report_dates, verbose=args.verbose))
+        return _report(run_warehouse(args.landing, args.out, args.report_dates, verbose=args.verbose,
+                                     engine=args.engine))
     return _demo(args)
 
 

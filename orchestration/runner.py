@@ -11,8 +11,10 @@ from pathlib import Path
 
 from dagster import AssetCheckSeverity, AssetKey, DagsterInstance
 
+from orchestration import output_engine
 from orchestration.alerting.notify import send_alert
 from orchestration.alerting.sensors import CLI_LAUNCH, LAUNCHED_BY_TAG, failure_message
+from orchestration.settings import ENGINE_ENV, ENGINES
 from orchestration.warehouse import connect, query_dicts
 
 PUBLICATION_KEYS = (AssetKey(["publication", "analytics_copy"]), AssetKey(["publication", "national_bulletins"]))
@@ -27,12 +29,21 @@ class RunOutcome:
     warnings: list[str] = field(default_factory=list)  # failed warning-level checks
 
 
-def run_warehouse(landing: Path, out: Path, report_dates: list[date], *, verbose: bool = False) -> RunOutcome:
+def run_warehouse(landing: Path, out: Path, report_dates: list[date], *, verbose: bool = False,
+                  engine: str = "duckdb") -> RunOutcome:
+    """Run on `engine` (settings.ENGINES). DuckDB unless told: the caller decides, not an
+    environment left over from an earlier run in this process."""
     landing, out = landing.resolve(), out.resolve()
+    if engine not in ENGINES:
+        return RunOutcome(False, f"engine {engine!r} is not one of {', '.join(ENGINES)}")
     if not landing.is_dir():
         return RunOutcome(False, f"landing folder {landing} does not exist")
     out.mkdir(parents=True, exist_ok=True)
+    refusal = output_engine.claim(out, engine)
+    if refusal:
+        return RunOutcome(False, refusal)
     # The definitions read their settings from the environment when the run starts.
+    os.environ[ENGINE_ENV] = engine
     os.environ["BACKTOSCHOOL_LANDING"] = str(landing)
     os.environ["BACKTOSCHOOL_OUT"] = str(out)
     os.environ["BACKTOSCHOOL_REPORT_DATES"] = ",".join(d.isoformat() for d in sorted(set(report_dates)))

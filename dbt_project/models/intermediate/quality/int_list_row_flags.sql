@@ -21,6 +21,7 @@ flags as (
     {%- endfor %}
 )
 
-select flags.*, row_flags.flag_kind
+-- Columns named: with `using`, Spark puts the join column first in `flags.*`.
+select flags.source_agency, flags.file_name, flags.row_number, flags.flag_code, row_flags.flag_kind
 from flags
 inner join {{ ref('row_flags') }} as row_flags using (flag_code)

@@ -1,10 +1,10 @@
 """Whole tables in and out of the warehouse as pandas DataFrames, for the Python steps
 that run between dbt invocations (place matching, record linkage, small-cell protection).
 
-The steps see only this interface, not the engine, so that the warehouse can later run
-on Spark as well as DuckDB (docs/spikes/spark/README.md, section 4): a Spark
-implementation reads with `spark.table(...).toPandas()` and replaces with
-`createDataFrame(...).write.mode("overwrite").saveAsTable(...)`.
+The steps see only this interface, not the engine: `DuckDBTables` is the DuckDB
+warehouse file; `ParquetTables` the Spark engine's Parquet folders, read and written by
+DuckDB in this process (no JVM): dbt registers the tables the steps write as Spark
+tables over their folders (orchestration.spark_catalog).
 
 Column types are given explicitly, as SQL type names both engines read alike (`string`,
 `double`, `bigint`, `boolean`, `date`): an empty result must still give typed columns,
@@ -13,12 +13,19 @@ and the types must not depend on how pandas happened to infer them.
 
 from __future__ import annotations
 
+import os
+import re
+import time
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
+import duckdb
 import pandas as pd
 
+from orchestration.settings import WarehouseSettings
+from orchestration.spark_catalog import dagster_table_dir, refresh_catalog, spark_tables
 from orchestration.warehouse import connect
 
 
@@ -47,10 +54,8 @@ class DuckDBTables:
             return connection.execute(f"select * from {table}").df()
 
     def replace(self, table: str, frame: pd.DataFrame, column_types: Mapping[str, str]) -> None:
-        if list(frame.columns) != list(column_types):
-            raise ValueError(f"{table}: the frame's columns {list(frame.columns)} are not {list(column_types)}")
+        columns = _typed_columns(table, frame, column_types)
         schema = table.split(".")[0]
-        columns = ", ".join(f'cast("{name}" as {sql_type}) as "{name}"' for name, sql_type in column_types.items())
         with connect(self.path) as connection:
             connection.register("frame", frame)
             connection.execute(f"create schema if not exists {schema}")
@@ -63,3 +68,60 @@ class DuckDBTables:
                 "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
                 [schema, name],
             ).fetchall()[0][0])
+
+
+def _typed_columns(table: str, frame: pd.DataFrame, column_types: Mapping[str, str]) -> str:
+    """The select list that gives `frame`'s columns their types."""
+    if list(frame.columns) != list(column_types):
+        raise ValueError(f"{table}: the frame's columns {list(frame.columns)} are not {list(column_types)}")
+    return ", ".join(f'cast("{name}" as {sql_type}) as "{name}"' for name, sql_type in column_types.items())
+
+
+# A replace's file: named by when it was written, so the newest sorts last.
+_REPLACED_FILE = re.compile(r"\d{20}-[0-9a-f]{32}\.parquet")
+
+
+class ParquetTables:
+    """The Spark engine's tables as Parquet folders, through DuckDB in memory: those dbt
+    builds (`spark/warehouse/`) and those the steps write (`spark/tables/`), found by
+    orchestration.spark_catalog. A replace writes one new file into the table's folder,
+    then removes the others, then refreshes the DuckDB catalog of views."""
+
+    def __init__(self, settings: WarehouseSettings) -> None:
+        self.settings = settings
+
+    def read(self, table: str) -> pd.DataFrame:
+        folder = spark_tables(self.settings).get(table)
+        if folder is None:
+            raise KeyError(f"{table}: no such table under {self.settings.spark_dir}")
+        _keep_newest(folder)
+        with duckdb.connect() as connection:
+            return connection.execute("select * from read_parquet(?)", [str(folder / "*.parquet")]).df()
+
+    def replace(self, table: str, frame: pd.DataFrame, column_types: Mapping[str, str]) -> None:
+        columns = _typed_columns(table, frame, column_types)
+        folder = dagster_table_dir(self.settings, table)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{time.time_ns():020d}-{uuid.uuid4().hex}.parquet"
+        # Hidden while written: Spark skips names starting with '.', the catalog reads *.parquet.
+        building = folder / f".{name}.building"
+        with duckdb.connect() as connection:
+            connection.register("frame", frame)
+            target = str(building).replace("'", "''")
+            connection.execute(f"copy (select {columns} from frame) to '{target}' (format parquet)")
+        os.replace(building, folder / name)
+        for path in folder.iterdir():
+            if path.name != name and (path.suffix == ".parquet" or path.name.endswith(".building")):
+                path.unlink()
+        refresh_catalog(self.settings)
+
+    def exists(self, table: str) -> bool:
+        return table in spark_tables(self.settings)
+
+
+def _keep_newest(folder: Path) -> None:
+    """A replace interrupted between writing its file and removing the older ones leaves
+    two tables in one folder: the newest is the table."""
+    replaced = sorted(path for path in folder.glob("*.parquet") if _REPLACED_FILE.fullmatch(path.name))
+    for path in replaced[:-1]:
+        path.unlink()

@@ -13,6 +13,7 @@ import xlsxwriter
 
 from orchestration.raw.contract import EEF, OBEC_DMC, OPS, SOURCES, TRACKING
 from orchestration.raw.loader import ensure_raw_tables, load_source
+from orchestration.raw.storage import DuckDBRawStore
 
 SAMPLES = Path(__file__).resolve().parent / "fixtures" / "contract_samples"
 DMC_HEADER = ",".join(f'"{name}"' for name, _ in OBEC_DMC.columns)
@@ -29,7 +30,7 @@ def _load(tmp_path: Path, spec, files: dict[str, bytes]):
         (folder / name).write_bytes(content)
     with duckdb.connect(str(tmp_path / "wh.duckdb")) as connection:
         ensure_raw_tables(connection, SOURCES)
-        result = load_source(connection, spec, tmp_path / "landing")
+        result = load_source(DuckDBRawStore(connection), spec, tmp_path / "landing")
         rows = connection.execute(f"select count(*) from raw.{spec.table}").fetchall()[0][0]
     return result, rows
 
@@ -43,7 +44,7 @@ def test_every_sample_format_loads_with_row_numbers_a_person_sees(tmp_path):
     shutil.copytree(SAMPLES, landing)
     with duckdb.connect(str(tmp_path / "wh.duckdb")) as connection:
         ensure_raw_tables(connection, SOURCES)
-        loaded = {spec.source: load_source(connection, spec, landing).rows_loaded for spec in SOURCES}
+        loaded = {spec.source: load_source(DuckDBRawStore(connection), spec, landing).rows_loaded for spec in SOURCES}
         eef_first = connection.execute(
             "select _row_number, citizen_id, age_years from raw.eef__out_of_school_children order by _row_number limit 1"
         ).fetchall()

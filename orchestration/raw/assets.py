@@ -9,9 +9,9 @@ sources still load.
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
 
 from orchestration.raw.contract import SOURCES, SourceSpec
-from orchestration.raw.loader import MANIFEST_TABLE, ensure_raw_tables, load_source, record_stray_files
+from orchestration.raw.loader import MANIFEST_TABLE, load_source, record_stray_files
+from orchestration.raw.storage import open_raw_store
 from orchestration.settings import WarehouseSettings
-from orchestration.warehouse import connect, query_dicts
 
 RAW_GROUP = "raw"
 
@@ -28,10 +28,10 @@ def build_raw_asset(spec: SourceSpec) -> AssetsDefinition:
         description=f"{spec.description}. Every file of `<landing>/{spec.source}/`, as text.",
     )
     def _raw_source(context: AssetExecutionContext, settings: WarehouseSettings) -> MaterializeResult:
-        with connect(settings.warehouse_path) as connection:
-            ensure_raw_tables(connection, SOURCES)
-            result = load_source(connection, spec, settings.landing_path)
-            (total_rows,) = connection.execute(f"select count(*) from raw.{spec.table}").fetchall()[0]
+        with open_raw_store(settings) as store:
+            store.ensure_tables(SOURCES)
+            result = load_source(store, spec, settings.landing_path)
+            total_rows = store.row_count(spec)
         for outcome in result.outcomes:
             (context.log.info if outcome.status != "rejected" else context.log.warning)(outcome.message)
         if not result.outcomes:
@@ -63,16 +63,14 @@ raw_source_assets = [build_raw_asset(spec) for spec in SOURCES]
     description="Every delivered file and what became of it (loaded, rejected with a reason, duplicate).",
 )
 def load_manifest(context: AssetExecutionContext, settings: WarehouseSettings) -> MaterializeResult:
-    with connect(settings.warehouse_path) as connection:
-        ensure_raw_tables(connection, SOURCES)
-        for outcome in record_stray_files(connection, settings.landing_path, {spec.source for spec in SOURCES}):
+    with open_raw_store(settings) as store:
+        store.ensure_tables(SOURCES)
+        for outcome in record_stray_files(store, settings.landing_path, {spec.source for spec in SOURCES}):
             context.log.warning(outcome.message)
-        by_status = query_dicts(
-            connection,
+        by_status = store.manifest_query(
             f"select load_status, count(*) as files, sum(data_rows) as data_rows from {MANIFEST_TABLE} group by 1",
         )
-        rejected = query_dicts(
-            connection,
+        rejected = store.manifest_query(
             f"select file_name, reason_code, reason_detail from {MANIFEST_TABLE}"
             " where load_status = 'rejected' order by file_name",
         )

@@ -15,11 +15,11 @@ from dagster import AssetKey
 
 from orchestration.settings import WarehouseSettings
 from orchestration.transformation.project import dbt_project
-from orchestration.warehouse_tables import DuckDBTables, WarehouseTables
+from orchestration.warehouse_tables import DuckDBTables, ParquetTables, WarehouseTables
 
 
 def warehouse_tables(settings: WarehouseSettings) -> WarehouseTables:
-    return DuckDBTables(settings.warehouse_path)
+    return ParquetTables(settings) if settings.on_spark else DuckDBTables(settings.warehouse_path)
 
 
 def step_settings(key: AssetKey) -> dict[str, Any]:

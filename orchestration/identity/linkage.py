@@ -20,6 +20,8 @@ merged and goes to the review queue (a dbt model).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 
 import duckdb
@@ -110,17 +112,30 @@ def _else_level():
     return cll.ElseLevel()
 
 
-def find_match_pairs(records: pd.DataFrame, *, review_threshold: float, seed: int = 1) -> pd.DataFrame:
+@contextmanager
+def duckdb_linkage_api() -> Iterator:
+    """splink's DuckDB backend on an in-memory database of its own."""
+    from splink import DuckDBAPI
+
+    with duckdb.connect() as connection:
+        yield DuckDBAPI(connection=connection)
+
+
+def find_match_pairs(records: pd.DataFrame, *, review_threshold: float, seed: int = 1,
+                     backend: Callable[[], AbstractContextManager] = duckdb_linkage_api) -> pd.DataFrame:
     """Scored candidate pairs (row_key_l, row_key_r, match_probability) at or above the
     review threshold: pairs in which at least one row has no valid ID, and pairs of valid
-    IDs one slip apart."""
+    IDs one slip apart. `backend` opens the splink database API to work in (DuckDB, or
+    Spark: identity/spark_session.py); the same pairs come out of either, with
+    probabilities a little apart: u is counted on samples of pairs chosen by hashing row
+    keys, and each engine hashes differently."""
     empty = pd.DataFrame({"row_key_l": pd.Series(dtype="string"), "row_key_r": pd.Series(dtype="string"),
                           "match_probability": pd.Series(dtype="float64"),
                           "names_agree": pd.Series(dtype="boolean")})
     needs_linkage = records["id_class"] != VALID
     if not needs_linkage.any() or len(records) < 2:
         return empty
-    from splink import DuckDBAPI, Linker
+    from splink import Linker
 
     logging.getLogger("splink").setLevel(logging.ERROR)
     frame = records.copy()
@@ -132,8 +147,7 @@ def find_match_pairs(records: pd.DataFrame, *, review_threshold: float, seed: in
     all_pairs = len(frame) * (len(frame) - 1) / 2
     prior = min(max(same_child_pairs / all_pairs, 1e-9), 0.5)
     settings, block_on = _settings(prior)
-    with duckdb.connect() as connection:  # linkage works in its own in-memory database
-        db_api = DuckDBAPI(connection=connection)
+    with backend() as db_api:
         linker = Linker(db_api.register(frame, dataset_display_name="list_rows"), settings, log_level=logging.ERROR)
         linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
         if frame.loc[labelled, "label"].duplicated().any():

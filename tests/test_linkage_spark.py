@@ -5,6 +5,7 @@ outside the run's Spark folder, no JVM."""
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ class Linked:
     spark_dir: Path
     work_dir: Path
     jvm: object  # the JVM's process, as pyspark started it
+    run: FinishedRun
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +81,7 @@ def linked(tmp_path_factory) -> Linked:
         os.chdir(cwd)
     print(f"\nrecord linkage on {len(records)} rows: DuckDB {len(duckdb_pairs)} pairs in {duckdb_seconds:.1f} s, "
           f"Spark {len(spark_pairs)} pairs in {spark_seconds:.1f} s")
-    return Linked(records, duckdb_pairs, spark_pairs, duckdb_seconds, spark_seconds, spark_dir, work_dir, jvm[0])
+    return Linked(records, duckdb_pairs, spark_pairs, duckdb_seconds, spark_seconds, spark_dir, work_dir, jvm[0], run)
 
 
 def test_spark_finds_the_same_pairs_as_duckdb(linked):
@@ -116,6 +118,7 @@ def test_spark_writes_only_under_its_folder_and_ends_its_jvm(linked):
     assert list(linked.work_dir.iterdir()) == []  # no spark-warehouse/, metastore_db/, derby.log
     assert {p.name for p in linked.spark_dir.iterdir()} <= {"tmp", "checkpoints", "warehouse"}
     assert list((linked.spark_dir / "checkpoints").iterdir()) == []  # splink's tables, removed
+    assert list((linked.spark_dir / "tmp").iterdir()) == []  # Spark's scratch, removed by its JVM on exit
     assert not (linked.spark_dir / "metastore_db").exists()  # the in-memory catalog, not dbt's Derby
     assert linked.jvm.poll() is not None  # the JVM exited
     assert SparkContext._active_spark_context is None and SparkContext._gateway is None
@@ -143,3 +146,28 @@ def test_a_second_spark_step_starts_a_new_jvm_with_its_own_folder(linked, tmp_pa
     assert any(name.startswith("blockmgr-") for name in scratch)  # Spark's scratch, in this step's folder
     assert len(expected) > 0
     assert pairs[["row_key_l", "row_key_r", "names_agree"]].equals(expected[["row_key_l", "row_key_r", "names_agree"]])
+
+
+def test_the_record_linkage_step_on_the_spark_engine(linked):
+    """The step itself, with the engine set to Spark: its pairs are Spark's, its session
+    works in the run's Spark folder. (It writes to the DuckDB warehouse here: storing
+    the tables as Parquet on Spark is warehouse_tables' job.)"""
+    from dagster import materialize
+
+    from orchestration.identity.assets import record_linkage
+    from orchestration.settings import WarehouseSettings
+
+    run = linked.run
+    settings = WarehouseSettings(landing_dir=str(run.landing), out_dir=str(run.out),
+                                 report_dates="2022-05-31,2022-09-30", engine="spark")
+    shutil.rmtree(linked.spark_dir)
+    result = materialize([record_linkage], resources={"settings": settings})
+    assert result.success
+    stored = run.frame("select * from intermediate.int_identity_match_pairs order by row_key_l, row_key_r")
+    assert stored["row_key_l"].tolist() == linked.spark_pairs["row_key_l"].tolist()
+    assert stored["row_key_r"].tolist() == linked.spark_pairs["row_key_r"].tolist()
+    assert stored["names_agree"].tolist() == linked.spark_pairs["names_agree"].tolist()
+    assert (stored["match_probability"] - linked.spark_pairs["match_probability"]).abs().max() <= PROBABILITY_TOLERANCE
+    assert settings.spark_dir == linked.spark_dir
+    assert {p.name for p in linked.spark_dir.iterdir()} <= {"tmp", "checkpoints", "warehouse"}
+    assert (linked.spark_dir / "tmp").is_dir()  # made again by the step's session

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from itertools import combinations
 
+import pandas as pd
 import pytest
 
 from orchestration.generator import generate
@@ -97,3 +98,24 @@ def test_no_personal_data_in_the_analysts_copy_or_any_published_page(linkage):
     tables = {t for (t,) in linkage.query("select table_name from information_schema.tables",
                                           database=linkage.out / "analytics.duckdb")}
     assert "int_identity_review_queue" not in tables and "int_child_identity_audit" not in tables
+
+
+def test_identities_do_not_depend_on_the_order_of_the_pairs(linkage):
+    """The pairs come back from storage in whatever order the engine wrote them: equally
+    strong matches must still link each row to the same row."""
+    from orchestration.identity.assets import CHILD_IDENTITIES
+    from orchestration.identity.linkage import Thresholds, resolve_identities
+    from orchestration.transformation.python_steps import step_settings
+
+    records = linkage.frame("select * from intermediate.int_identity_records")
+    pairs = linkage.frame("select * from intermediate.int_identity_match_pairs")
+    stored = linkage.frame("select * from intermediate.int_child_identities order by row_key")
+    limits = step_settings(CHILD_IDENTITIES)
+    thresholds = Thresholds(merge=float(limits["merge_threshold"]), review=float(limits["review_threshold"]))
+    reversed_pairs = pairs.iloc[::-1].reset_index(drop=True)
+    again = resolve_identities(records, reversed_pairs, thresholds).sort_values("row_key", ignore_index=True)
+    assert _plain_rows(again) == _plain_rows(stored[list(again.columns)])
+
+
+def _plain_rows(frame) -> list[tuple]:
+    return [tuple(None if pd.isna(value) else value for value in row) for row in frame.itertuples(index=False)]

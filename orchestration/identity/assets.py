@@ -7,9 +7,12 @@ personal data.
 One step writes both: the pairs' tests are blocking checks run by the next dbt stage, and
 a separate identities asset would have to wait for them while that stage waits for it."""
 
+from functools import partial
+
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
 
-from orchestration.identity.linkage import Thresholds, find_match_pairs, resolve_identities
+from orchestration.identity.linkage import Thresholds, duckdb_linkage_api, find_match_pairs, resolve_identities
+from orchestration.identity.spark_session import spark_linkage_api
 from orchestration.settings import WarehouseSettings
 from orchestration.transformation.python_steps import step_settings, warehouse_tables
 
@@ -38,7 +41,10 @@ def record_linkage(context: AssetExecutionContext, settings: WarehouseSettings):
     tables = warehouse_tables(settings)
     records = tables.read("intermediate.int_identity_records")
 
-    pairs = find_match_pairs(records, review_threshold=float(step_settings(MATCH_PAIRS)["review_threshold"]))
+    # On Spark, splink runs on a Spark session of its own for this step (its JVM ends with it).
+    backend = partial(spark_linkage_api, settings.spark_dir) if settings.on_spark else duckdb_linkage_api
+    pairs = find_match_pairs(records, review_threshold=float(step_settings(MATCH_PAIRS)["review_threshold"]),
+                             backend=backend)
     tables.replace("intermediate.int_identity_match_pairs", pairs, MATCH_PAIR_TYPES)
     yield MaterializeResult(asset_key=MATCH_PAIRS, metadata={"dagster/row_count": len(pairs)})
 

@@ -20,6 +20,8 @@ merged and goes to the review queue (a dbt model).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 
 import duckdb
@@ -110,17 +112,30 @@ def _else_level():
     return cll.ElseLevel()
 
 
-def find_match_pairs(records: pd.DataFrame, *, review_threshold: float, seed: int = 1) -> pd.DataFrame:
+@contextmanager
+def duckdb_linkage_api() -> Iterator:
+    """splink's DuckDB backend on an in-memory database of its own."""
+    from splink import DuckDBAPI
+
+    with duckdb.connect() as connection:
+        yield DuckDBAPI(connection=connection)
+
+
+def find_match_pairs(records: pd.DataFrame, *, review_threshold: float, seed: int = 1,
+                     backend: Callable[[], AbstractContextManager] = duckdb_linkage_api) -> pd.DataFrame:
     """Scored candidate pairs (row_key_l, row_key_r, match_probability) at or above the
     review threshold: pairs in which at least one row has no valid ID, and pairs of valid
-    IDs one slip apart."""
+    IDs one slip apart. `backend` opens the splink database API to work in (DuckDB, or
+    Spark: identity/spark_session.py); the same pairs come out of either, with
+    probabilities a little apart: u is counted on samples of pairs chosen by hashing row
+    keys, and each engine hashes differently."""
     empty = pd.DataFrame({"row_key_l": pd.Series(dtype="string"), "row_key_r": pd.Series(dtype="string"),
                           "match_probability": pd.Series(dtype="float64"),
                           "names_agree": pd.Series(dtype="boolean")})
     needs_linkage = records["id_class"] != VALID
     if not needs_linkage.any() or len(records) < 2:
         return empty
-    from splink import DuckDBAPI, Linker
+    from splink import Linker
 
     logging.getLogger("splink").setLevel(logging.ERROR)
     frame = records.copy()
@@ -132,10 +147,14 @@ def find_match_pairs(records: pd.DataFrame, *, review_threshold: float, seed: in
     all_pairs = len(frame) * (len(frame) - 1) / 2
     prior = min(max(same_child_pairs / all_pairs, 1e-9), 0.5)
     settings, block_on = _settings(prior)
-    with duckdb.connect() as connection:  # linkage works in its own in-memory database
-        db_api = DuckDBAPI(connection=connection)
+    with backend() as db_api:
         linker = Linker(db_api.register(frame, dataset_display_name="list_rows"), settings, log_level=logging.ERROR)
-        linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+        # u from every pair of the sample in one pass, not from a first chunk of it that
+        # happens to meet splink's minimum counts: chunks are chosen by hashing row keys,
+        # which each engine does differently, whereas the sample is every row when the
+        # records make fewer than max_pairs pairs (~2,000 rows): then both engines count
+        # the same pairs and give the same probabilities.
+        linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed, num_chunks=1)
         if frame.loc[labelled, "label"].duplicated().any():
             linker.training.estimate_m_from_label_column("label")
         predictions = linker.inference.predict(threshold_match_probability=review_threshold).as_pandas_dataframe()
@@ -147,6 +166,8 @@ def find_match_pairs(records: pd.DataFrame, *, review_threshold: float, seed: in
     # m-probabilities are learnt from rows whose IDs agree, where names almost never
     # differ, so splink cannot weigh a different family name well.
     pairs["names_agree"] = (predictions["gamma_first_name"] != 0) & (predictions["gamma_last_name"] != 0)
+    # in key order, not the order an engine happened to produce them in
+    pairs = pairs.sort_values(["row_key_l", "row_key_r"], ignore_index=True)
     return pairs.astype({"row_key_l": "string", "row_key_r": "string", "match_probability": "float64",
                          "names_agree": "boolean"})
 
@@ -200,7 +221,10 @@ def resolve_identities(records: pd.DataFrame, pairs: pd.DataFrame, thresholds: T
             for key, id_class, delivered in zip(row_keys, records["id_class"].tolist(), records["delivered_id"].tolist())}
     valid = set(records.loc[records["id_class"] == VALID, "row_key"].tolist())
     mergeable = (pairs["match_probability"] >= thresholds.merge) & pairs["names_agree"].fillna(True)
-    strong = [tuple(p) for p in pairs.loc[mergeable, ["row_key_l", "row_key_r", "match_probability"]].itertuples(index=False)]
+    # In key order: among equally strong matches the first one is kept (linked_to_row),
+    # and the pairs' stored order differs by engine.
+    strong = [tuple(p) for p in pairs.loc[mergeable, ["row_key_l", "row_key_r", "match_probability"]]
+              .sort_values(["row_key_l", "row_key_r"]).itertuples(index=False)]
     canonical, alias_link = _valid_id_aliases(records, strong, valid)
 
     best_valid: dict[str, tuple[float, str, str]] = {}  # unit -> (probability, valid row, unit's row)

@@ -9,6 +9,7 @@ again when dbt_project.yml changes)."""
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import Any
 
 from dagster import AssetKey
@@ -24,8 +25,15 @@ def warehouse_tables(settings: WarehouseSettings) -> WarehouseTables:
 
 def step_settings(key: AssetKey) -> dict[str, Any]:
     """The `meta.settings` of the dbt source whose asset is `key`."""
-    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
-    for source in manifest["sources"].values():
+    for source in _manifest_sources():
         if source["meta"].get("dagster", {}).get("asset_key") == list(key.path):
             return source["meta"].get("settings", {})
     raise KeyError(f"no dbt source declares the asset {key.to_user_string()}")
+
+
+@cache
+def _manifest_sources() -> tuple[dict[str, Any], ...]:
+    """Read once per process (a 2 MB file, asked three times a run): the definitions are
+    built from the same manifest, and a new manifest means reloading them anyway."""
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    return tuple(manifest["sources"].values())

@@ -66,6 +66,7 @@ def test_the_spark_output_keeps_everything_under_the_out_folder_and_on_loopback(
         "spark.driver.host": "127.0.0.1",
         "spark.driver.bindAddress": "127.0.0.1",
         "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
         "spark.local.dir": f"{spark_dir}/tmp",

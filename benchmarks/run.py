@@ -279,7 +279,7 @@ def bench_scale(children: int, work: Path, seed: int, new_events: int, reuse: bo
     if reuse and (base / "result.json").exists():
         say(f"  reusing the figures measured before in {base / 'result.json'}")
         result = ScaleResult.load(base / "result.json")
-        if spark and result.spark is None:
+        if spark and (result.spark is None or result.spark.details.get("problem")):
             linked_copy(base / "landing", base / "run_landing")  # without the incremental day's file
             result.spark = bench_spark(base, truth_dates(base / "landing"))
             result.save(base / "result.json")

@@ -63,6 +63,7 @@ def test_the_spark_output_keeps_everything_under_the_out_folder_and_on_loopback(
     assert {key: output[key] for key in ("type", "method", "threads")} == {"type": "spark", "method": "session", "threads": 1}
     assert output["server_side_parameters"] == {
         "spark.master": "local[2]",
+        "spark.driver.memory": "4g",
         "spark.driver.host": "127.0.0.1",
         "spark.driver.bindAddress": "127.0.0.1",
         "spark.ui.enabled": "false",

@@ -81,6 +81,18 @@ class WarehouseSettings(ConfigurableResource):
     def report_date_list(self) -> list[date]:
         return parse_report_dates(self.report_dates)
 
+    def claim_output(self) -> None:
+        """Refuse to write into an output folder built on the other engine (marks a new
+        one): every run's first writers call this, whoever launched the run — the CLI,
+        the UI, the schedule or the sensor."""
+        from orchestration import output_engine
+
+        self.out_path.mkdir(parents=True, exist_ok=True)
+        engine = "spark" if self.on_spark else "duckdb"  # on_spark refuses an unknown engine
+        refusal = output_engine.claim(self.out_path, engine)
+        if refusal:
+            raise ValueError(refusal)
+
     def prepare_dbt_environment(self) -> None:
         """dbt runs as a child process that reads these variables: an absolute warehouse
         path (never a silent new database beside profiles.yml) and the child key file.
@@ -88,7 +100,7 @@ class WarehouseSettings(ConfigurableResource):
         (spark__child_key; as secret as the key), the Dagster-written tables that exist
         now (registered by dbt's on-run-start hook), and a loopback address for Spark's
         driver. Called right before each dbt invocation, so the table list is current."""
-        self.out_path.mkdir(parents=True, exist_ok=True)
+        self.claim_output()
         os.environ[WAREHOUSE_ENV] = str(self.warehouse_path)
         os.environ[KEY_FILE_ENV] = str(key_file())
         key = load_or_create_key()

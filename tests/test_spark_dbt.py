@@ -75,9 +75,11 @@ def test_the_spark_output_keeps_everything_under_the_out_folder_and_on_loopback(
         "spark.hadoop.javax.jdo.option.ConnectionURL": f"jdbc:derby:;databaseName={spark_dir}/metastore_db;create=true",
         "spark.hadoop.hive.exec.scratchdir": f"{spark_dir}/hive-scratch",
         "spark.driver.extraJavaOptions": f"-Dderby.system.home={spark_dir}",
-        "spark.backtoschool.child_key_ipad": ipad,
-        "spark.backtoschool.child_key_opad": opad,
     }
+    # the pads (as secret as the key) reach Spark through the environment, not as confs,
+    # which would be arguments of the JVM's command line
+    assert os.environ["BACKTOSCHOOL_CHILD_KEY_IPAD"] == ipad and os.environ["BACKTOSCHOOL_CHILD_KEY_OPAD"] == opad
+    assert not any(pad in str(output) for pad in (ipad, opad))
 
 
 def test_the_duckdb_output_needs_no_spark_variable(tmp_path, clean_env):
@@ -184,3 +186,17 @@ def test_the_run_command_chooses_the_engine(monkeypatch, tmp_path, env, flag, en
     argv = ["run", "--landing", str(tmp_path), "--out", str(tmp_path / "out"), "--report-date", "2022-05-31", *flag]
     assert cli.main(argv) == 0
     assert calls == [{"verbose": False, "engine": engine}]
+
+
+def test_every_run_refuses_an_output_folder_of_the_other_engine(tmp_path, clean_env):
+    """Not only `backtoschool run`: a run from the UI, the schedule or the sensor stops at
+    its first write (the raw store, or dbt's environment) with the same reason."""
+    from orchestration.raw.storage import open_raw_store
+
+    _settings(tmp_path / "out", "duckdb").claim_output()
+    spark = _settings(tmp_path / "out", "spark")
+    with pytest.raises(ValueError, match="was built on duckdb, not spark"):
+        spark.prepare_dbt_environment()
+    with pytest.raises(ValueError, match="was built on duckdb, not spark"), open_raw_store(spark):
+        pass
+    assert not (tmp_path / "out" / "spark").exists()

@@ -67,14 +67,16 @@
     child_key_hmac({{ child_id_expr }})
 {%- endmacro %}
 {#- Spark has no HMAC function: HMAC-SHA256 written out as
-    sha256((K' xor opad) || sha256((K' xor ipad) || message)). The two padded keys come
-    from the session's configuration (spark.backtoschool.child_key_ipad / _opad, hex), which
-    Spark substitutes for ${...}, so neither the secret nor the pads appear in compiled
-    SQL. Gives the same keys as DuckDB's child_key_hmac (checked in docs/spikes/spark). -#}
+    sha256((K' xor opad) || sha256((K' xor ipad) || message)). The two padded keys (hex)
+    come from the dbt process's environment (BACKTOSCHOOL_CHILD_KEY_IPAD / _OPAD, set by
+    settings.prepare_dbt_environment), which Spark substitutes for ${env:...} when it runs
+    the statement: neither the secret nor the pads appear in compiled SQL, and unlike a
+    Spark conf they never reach the JVM's command line (readable by every user of the
+    machine). Gives the same keys as DuckDB's child_key_hmac (tests/test_spark_engine.py). -#}
 {% macro spark__child_key(child_id_expr) -%}
     case when {{ child_id_expr }} is not null then
-        sha2(concat(unhex('${spark.backtoschool.child_key_opad}'),
-                    unhex(sha2(concat(unhex('${spark.backtoschool.child_key_ipad}'), encode({{ child_id_expr }}, 'UTF-8')), 256))),
+        sha2(concat(unhex('${env:BACKTOSCHOOL_CHILD_KEY_OPAD}'),
+                    unhex(sha2(concat(unhex('${env:BACKTOSCHOOL_CHILD_KEY_IPAD}'), encode({{ child_id_expr }}, 'UTF-8')), 256))),
              256)
     end
 {%- endmacro %}

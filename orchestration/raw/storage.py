@@ -96,6 +96,7 @@ class RawStore(Protocol):
 def open_raw_store(settings: WarehouseSettings) -> Iterator[RawStore]:
     """The engine's store for one asset's work; on Spark the DuckDB catalog is refreshed
     afterwards, so that readers see the tables it created."""
+    settings.claim_output()
     if settings.on_spark:
         store = ParquetRawStore(settings)
         try:

@@ -5,7 +5,6 @@ outside the run's Spark folder, no JVM."""
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -148,26 +147,33 @@ def test_a_second_spark_step_starts_a_new_jvm_with_its_own_folder(linked, tmp_pa
     assert pairs[["row_key_l", "row_key_r", "names_agree"]].equals(expected[["row_key_l", "row_key_r", "names_agree"]])
 
 
-def test_the_record_linkage_step_on_the_spark_engine(linked):
-    """The step itself, with the engine set to Spark: its pairs are Spark's, its session
-    works in the run's Spark folder. (It writes to the DuckDB warehouse here: storing
-    the tables as Parquet on Spark is warehouse_tables' job.)"""
+def test_the_record_linkage_step_on_the_spark_engine(linked, tmp_path):
+    """The step itself, with the engine set to Spark, in a Spark output folder: it reads
+    its records where dbt on Spark leaves them, stores Spark's pairs as Parquet
+    (ParquetTables), and its session works in the run's Spark folder."""
+    import duckdb
     from dagster import materialize
 
     from orchestration.identity.assets import record_linkage
     from orchestration.settings import WarehouseSettings
+    from orchestration.warehouse_tables import ParquetTables
 
     run = linked.run
-    settings = WarehouseSettings(landing_dir=str(run.landing), out_dir=str(run.out),
+    settings = WarehouseSettings(landing_dir=str(run.landing), out_dir=str(tmp_path / "out"),
                                  report_dates="2022-05-31,2022-09-30", engine="spark")
-    shutil.rmtree(linked.spark_dir)
+    records = settings.spark_dir / "warehouse" / "intermediate.db" / "int_identity_records"
+    records.mkdir(parents=True)
+    with duckdb.connect(str(run.warehouse), read_only=True) as connection:
+        connection.execute(f"copy intermediate.int_identity_records to '{records / 'part-00000.parquet'}' (format parquet)")
     result = materialize([record_linkage], resources={"settings": settings})
     assert result.success
-    stored = run.frame("select * from intermediate.int_identity_match_pairs order by row_key_l, row_key_r")
+    stored = (ParquetTables(settings).read("intermediate.int_identity_match_pairs")
+              .sort_values(["row_key_l", "row_key_r"], ignore_index=True))
     assert stored["row_key_l"].tolist() == linked.spark_pairs["row_key_l"].tolist()
     assert stored["row_key_r"].tolist() == linked.spark_pairs["row_key_r"].tolist()
     assert stored["names_agree"].tolist() == linked.spark_pairs["names_agree"].tolist()
     assert (stored["match_probability"] - linked.spark_pairs["match_probability"]).abs().max() <= PROBABILITY_TOLERANCE
-    assert settings.spark_dir == linked.spark_dir
-    assert {p.name for p in linked.spark_dir.iterdir()} <= {"tmp", "checkpoints", "warehouse"}
-    assert (linked.spark_dir / "tmp").is_dir()  # made again by the step's session
+    assert len(ParquetTables(settings).read("intermediate.int_child_identities")) == len(
+        run.frame("select * from intermediate.int_identity_records"))
+    assert {p.name for p in settings.spark_dir.iterdir()} <= {"tmp", "checkpoints", "warehouse", "tables"}
+    assert not any((settings.spark_dir / "checkpoints").iterdir())  # the session's scratch is gone

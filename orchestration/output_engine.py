@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from orchestration.publishing import write_file
+
 MARKER = "engine"
 
 
@@ -34,5 +36,7 @@ def claim(out: Path, engine: str) -> str | None:
                 f"warehouses; give another --out for a {engine} run (or run with --engine {existing})")
     marker = out / MARKER
     if not marker.exists():
-        marker.write_text(engine + "\n", encoding="utf-8")
+        # written aside and renamed: a run killed here must not leave an empty marker,
+        # which would refuse every later run
+        write_file(marker, engine + "\n")
     return None

@@ -13,7 +13,6 @@ and the types must not depend on how pandas happened to infer them.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 import uuid
@@ -24,6 +23,7 @@ from typing import Protocol
 import duckdb
 import pandas as pd
 
+from orchestration.publishing import build_file, sweep_leftovers
 from orchestration.settings import WarehouseSettings
 from orchestration.spark_catalog import dagster_table_dir, refresh_catalog, spark_tables
 from orchestration.warehouse import connect
@@ -103,16 +103,20 @@ class ParquetTables:
         folder = dagster_table_dir(self.settings, table)
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{time.time_ns():020d}-{uuid.uuid4().hex}.parquet"
-        # Hidden while written: Spark skips names starting with '.', the catalog reads *.parquet.
-        building = folder / f".{name}.building"
+        # Hidden while written (publishing.build_file): Spark skips names starting with '.',
+        # the catalog reads *.parquet.
         with duckdb.connect() as connection:
             connection.register("frame", frame)
-            target = str(building).replace("'", "''")
-            connection.execute(f"copy (select {columns} from frame) to '{target}' (format parquet)")
-        os.replace(building, folder / name)
+
+            def copy_to(scratch: Path) -> None:
+                target = str(scratch).replace("'", "''")
+                connection.execute(f"copy (select {columns} from frame) to '{target}' (format parquet)")
+
+            build_file(folder / name, copy_to)
         for path in folder.iterdir():
-            if path.name != name and (path.suffix == ".parquet" or path.name.endswith(".building")):
+            if path.name != name and path.suffix == ".parquet":
                 path.unlink()
+        sweep_leftovers(folder)  # what an interrupted replace left being written
         refresh_catalog(self.settings)
 
     def exists(self, table: str) -> bool:

@@ -160,7 +160,8 @@ def test_a_crash_between_the_rows_file_and_its_entry_loads_the_rows_once_on_the_
         with pytest.raises(_Crash):
             _load_tracking(settings)
     assert len(list(rows_folder.glob("*.parquet"))) == 2  # the empty file and the unrecorded rows
-    (rows_folder / ".leftover.parquet.building").write_bytes(b"half a file")
+    # what a writer killed mid-file leaves (publishing.build_file's scratch name)
+    (rows_folder / ".leftover.parquet.building-0123456789ab").write_bytes(b"half a file")
 
     expected = _rows_on_duckdb(settings.landing_path)
     assert expected > 0

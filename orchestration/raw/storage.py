@@ -12,7 +12,6 @@ manifest already says and writes a file's rows and its manifest entry.
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from orchestration.raw.contract import META_COLUMNS, SourceSpec
+from orchestration.publishing import build_file, sweep_leftovers
 from orchestration.settings import WarehouseSettings
 from orchestration.spark_catalog import dagster_table_dir, refresh_catalog
 from orchestration.warehouse import connect, query_dicts
@@ -227,8 +227,7 @@ class ParquetRawStore(_ManifestQueries):
             if _ROWS_FILE.fullmatch(path.name) and path.stem not in loaded:
                 path.unlink()
         for folder in (rows_folder, self._folder(MANIFEST_TABLE)):
-            for path in folder.glob(".*.building"):
-                path.unlink()
+            sweep_leftovers(folder)
 
     def append(self, spec: SourceSpec, rows: pa.Table, entry: dict) -> None:
         table = f"raw.{spec.table}"
@@ -252,10 +251,13 @@ class ParquetRawStore(_ManifestQueries):
         return self.connection.execute("select count(*) from read_parquet(?)", [files]).fetchall()[0][0]
 
     def _write(self, table: str, path: Path) -> None:
-        """A table's rows into `path`, which appears whole or not at all. Written under a
-        hidden name: Spark and the DuckDB catalog read only `*.parquet` files, and Spark
-        skips names starting with '.' or '_'."""
-        building = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.building")
-        target = str(building).replace("'", "''")
-        self.connection.execute(f"copy {table} to '{target}' (format parquet)")
-        os.replace(building, path)
+        """A table's rows into `path`, which appears whole or not at all: written under a
+        hidden scratch name (publishing.build_file), which Spark (it skips names starting
+        with '.') and the DuckDB catalog (`*.parquet`) never read."""
+        build_file(path, lambda scratch: self.connection.execute(
+            f"copy {table} to '{_sql_text(scratch)}' (format parquet)"))
+
+
+def _sql_text(path: Path) -> str:
+    """A path inside a SQL string literal."""
+    return str(path).replace("'", "''")

@@ -18,7 +18,7 @@ import pytest
 from orchestration.generator import generate
 from orchestration.paths import PROJECT_ROOT
 from orchestration.runner import run_warehouse
-from tests.e2e_support import FinishedRun, read_bulletin
+from tests.e2e_support import FinishedRun, personal_data_found, read_bulletin
 
 pytestmark = pytest.mark.slow
 
@@ -112,6 +112,12 @@ def test_every_bulletin_prints_the_same_numbers_on_both_engines(runs):
     assert len(pages) > 100  # and the provinces' pages
     for page in pages:
         assert read_bulletin(duck / page).tables == read_bulletin(spark / page).tables, page
+
+
+def test_no_personal_data_in_what_the_spark_run_publishes(runs):
+    """The privacy scan of the national flow (identifiers, full names, birth dates) over
+    the Spark run's analysts' copy and pages."""
+    assert personal_data_found(runs["spark"]) == []
 
 
 def test_the_spark_run_keeps_its_files_under_the_output_folder(runs):

@@ -141,8 +141,10 @@ def test_running_again_changes_nothing_while_an_analyst_reads(national):
 
     Staging parses only the files it has not staged with its current SQL: before the
     run, one export's staged rows are marked as parsed by an older SQL, another's are
-    removed, and a third's first row is altered; the run stages the first two again and
-    leaves the third alone."""
+    removed, and a third's first row is altered, and the ledger's entry of the staged
+    exports is dropped, as a change of their SQL would (orchestration/build_ledger.py);
+    the run stages the first two again and leaves the third alone. What does not read
+    the exports (the lists' tables, the linkage) is kept, not built again."""
     before_manifest = national.query("select file_name, file_sha256, load_status, loaded_at from raw.load_manifest order by 1")
     before_summary = national.query("select * from marts.status_summary order by all")
     cells_before = national.query("select * from marts.bulletin_protected_cells")  # in stored order
@@ -157,6 +159,9 @@ def test_running_again_changes_nothing_while_an_analyst_reads(national):
         connection.execute("delete from staging.stg_tracking__events where file_name = ?", [missing])
         (note,) = connection.execute("select note from staging.stg_tracking__events where file_name = ? and row_number = 2", [kept]).fetchone()
         connection.execute(marker, ["not staged again", kept])
+        connection.execute("delete from meta.build_ledger where asset_key = 'staging/stg_tracking__events'")
+    ledger_sql = "select asset_key, version from meta.build_ledger"
+    versions_before = dict(national.query(ledger_sql))
     analytics = national.out / "analytics.duckdb"
     published_before = analytics.stat().st_ino
     docs = national.out / "bulletins" / "docs" / "index.html"
@@ -178,6 +183,12 @@ def test_running_again_changes_nothing_while_an_analyst_reads(national):
         connection.execute(marker, [note, kept])
     assert national.query(staged_sql) == before_staged
     assert national.query("select distinct staging_version from staging.stg_tracking__events") == [(version,)]
+    versions_after = dict(national.query(ledger_sql))
+    for list_side in ("staging/stg_obec_dmc__dropouts", "intermediate/int_child_identities",
+                      "intermediate/int_identity_match_pairs", "intermediate/int_place_name_resolutions"):
+        assert versions_after[list_side] == versions_before[list_side], f"{list_side} was built again"
+    for tracking_side in ("intermediate/int_tracking_events", "marts/fct_child_status"):
+        assert versions_after[tracking_side] != versions_before[tracking_side], f"{tracking_side} was kept"
     compiled = next((national.out / "dbt_target" / "compiled").rglob("stg_tracking__events.sql")).read_text(encoding="utf-8")
     assert f"where staging_version = '{version}'" in compiled  # only the files not staged by this SQL
 

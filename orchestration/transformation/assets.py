@@ -11,22 +11,25 @@ the first stage that can build it and a new model needs no change here.
 """
 
 import json
-import shutil
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetsDefinition
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.settings import WarehouseSettings
 from orchestration.spark_catalog import refresh_catalog
 from orchestration.transformation.project import dbt_project
+from orchestration.transformation.python_steps import kept_results, step_ledger
 from orchestration.transformation.translator import WarehouseTranslator
 
 # The Python steps in the order they run, each as the dbt source of the tables it writes
 # (models/intermediate/places, models/intermediate/identity, models/marts/bulletin).
+REPORT_DATES_VAR = re.compile(r"""var\(\s*['"]report_dates['"]""")
+
 PYTHON_STEP_SOURCES = (
     ("place_matching", "source:places"),
     ("linkage", "source:identity"),
@@ -76,6 +79,41 @@ def dbt_build_args(report_dates: list[str], engine: str) -> list[str]:
     return ["build", "--target", engine, "--vars", json.dumps({"report_dates": report_dates})]
 
 
+def reads_report_dates(manifest: dict[str, Any]) -> frozenset[AssetKey]:
+    """The nodes that read the report dates var themselves or through a macro: the var
+    is part of their fingerprint (orchestration/build_ledger.py); their children see it
+    through them."""
+    macros = manifest["macros"]
+
+    def reads(sql: str, macro_ids: list[str], seen: set[str]) -> bool:
+        if REPORT_DATES_VAR.search(sql):
+            return True
+        for macro_id in set(macro_ids) - seen:
+            seen.add(macro_id)
+            macro = macros.get(macro_id)
+            if macro and reads(macro["macro_sql"], macro["depends_on"]["macros"], seen):
+                return True
+        return False
+
+    translator = WarehouseTranslator()
+    return frozenset(translator.get_asset_key(node) for node in manifest["nodes"].values()
+                     if node["resource_type"] in ("model", "seed")
+                     and reads(node.get("raw_code", ""), node["depends_on"].get("macros", []), set()))
+
+
+def built_and_tested(results: dict[str, Any], manifest: dict[str, Any]) -> set[AssetKey]:
+    """The models and seeds of a dbt run that built, none of whose tests failed or
+    warned (a table with a warning is built again next time, so the warning shows again)."""
+    nodes = manifest["nodes"]
+    built = {result["unique_id"] for result in results["results"]
+             if result["unique_id"].split(".")[0] in ("model", "seed") and result["status"] == "success"}
+    for result in results["results"]:
+        if result["unique_id"].startswith("test.") and result["status"] != "pass":
+            built -= set(nodes.get(result["unique_id"], {}).get("depends_on", {}).get("nodes", []))
+    translator = WarehouseTranslator()
+    return {translator.get_asset_key(nodes[unique_id]) for unique_id in built if unique_id in nodes}
+
+
 def dbt_resource() -> DbtCliResource:
     # dbt from the running interpreter's environment: `dagster dev` started from a shell
     # whose PATH lacks the venv would otherwise not find it.
@@ -98,9 +136,19 @@ def _dbt_stage_assets(stage: DbtStage, manifest: dict[str, Any]) -> AssetsDefini
     def _assets(context: AssetExecutionContext, dbt: DbtCliResource, settings: WarehouseSettings):
         settings.prepare_dbt_environment()
         report_dates = [d.isoformat() for d in settings.report_date_list()]
-        invocation = dbt.cli(
-            dbt_build_args(report_dates, settings.engine), context=context, target_path=settings.dbt_target_path
-        )
+        stage_results = settings.dbt_target_path / f"run_results.{stage.name}.json"
+        stage_results.unlink(missing_ok=True)  # a stage that keeps everything runs no dbt
+        ledger = step_ledger(context, settings, context.selected_asset_keys, REPORT_DATE_READERS)
+        kept = ledger.plan().keep if ledger else ()
+        yield from kept_results(kept)
+        building = [key for key in context.selected_asset_keys if key not in kept]
+        if not building:
+            context.log.info(f"{stage.name}: every table kept, inputs unchanged")
+            return
+        args = dbt_build_args(report_dates, settings.engine)
+        if kept:
+            args += ["--exclude", " ".join(sorted(key.path[-1] for key in kept))]
+        invocation = dbt.cli(args, context=context, target_path=settings.dbt_target_path)
         try:
             yield from invocation.stream()
         finally:
@@ -114,12 +162,15 @@ def _dbt_stage_assets(stage: DbtStage, manifest: dict[str, Any]) -> AssetsDefini
                 # The Dagster side reads Spark's tables through DuckDB views: show it what
                 # this stage built, also when it stopped part-way.
                 refresh_catalog(settings)
+        results = json.loads((settings.dbt_target_path / "run_results.json").read_text(encoding="utf-8"))
+        if ledger:
+            ledger.record(built_and_tested(results, manifest))
         # Each stage's dbt results kept beside the next one's (benchmarks/run.py adds them up).
-        results = settings.dbt_target_path / "run_results.json"
-        shutil.copyfile(results, results.with_name(f"run_results.{stage.name}.json"))
+        stage_results.write_text(json.dumps(results), encoding="utf-8")
 
     return _assets
 
 
 _manifest = with_source_tests_attached(json.loads(dbt_project.manifest_path.read_text(encoding="utf-8")))
+REPORT_DATE_READERS = reads_report_dates(_manifest)
 warehouse_dbt_assets = [_dbt_stage_assets(stage, _manifest) for stage in dbt_stages()]

@@ -8,12 +8,18 @@ again when dbt_project.yml changes)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
-from dagster import AssetKey
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue
 
+from orchestration.build_ledger import StepLedger, code_digest, settings_digest
+from orchestration.child_key import load_or_create_key
+from orchestration.raw.assets import raw_asset_key
+from orchestration.raw.contract import SOURCES
 from orchestration.settings import WarehouseSettings
 from orchestration.transformation.project import dbt_project
 from orchestration.warehouse_tables import DuckDBTables, ParquetTables, WarehouseTables
@@ -37,3 +43,29 @@ def _manifest_sources() -> tuple[dict[str, Any], ...]:
     built from the same manifest, and a new manifest means reloading them anyway."""
     manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
     return tuple(manifest["sources"].values())
+
+
+def step_ledger(context: AssetExecutionContext, settings: WarehouseSettings, keys: Iterable[AssetKey],
+                reads_report_dates: frozenset[AssetKey] = frozenset()) -> StepLedger | None:
+    """What this step may keep from earlier runs (orchestration/build_ledger.py); None on
+    Spark, where nothing is kept."""
+    if settings.on_spark:
+        return None
+    graph = context.job_def.asset_layer.asset_graph
+    wanted = set(keys)
+    ordered = [key for key in graph.toposorted_asset_keys if key in wanted]
+    build_context = hashlib.sha256(
+        f"{code_digest()} {settings_digest(load_or_create_key())} {settings.engine}".encode()).hexdigest()
+    return StepLedger(
+        settings.warehouse_path, ordered, {key: graph.get(key).parent_keys for key in ordered},
+        build_context, ",".join(day.isoformat() for day in settings.report_date_list()), set(reads_report_dates),
+        {spec.source: raw_asset_key(spec) for spec in SOURCES}, context.run.run_id,
+    )
+
+
+def kept_results(kept: Iterable[AssetKey]) -> Iterator[MaterializeResult]:
+    """Results for tables a step keeps, given in dependency order (Dagster wants a
+    multi-asset's outputs in that order)."""
+    for key in kept:
+        yield MaterializeResult(asset_key=key, metadata={"kept": MetadataValue.text(
+            "inputs unchanged since it was built (orchestration/build_ledger.py)")})

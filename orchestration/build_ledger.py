@@ -180,6 +180,13 @@ class Ledger:
             rows = connection.execute(f"select asset_key, fingerprint, version from {LEDGER_TABLE}").fetchall()
         return {AssetKey.from_user_string(key): Entry(fingerprint_, version) for key, fingerprint_, version in rows}
 
+    def clear(self) -> None:
+        """Forget every entry: the next run builds every table (``backtoschool run --rebuild``)."""
+        if not self.warehouse.exists():
+            return
+        with connect(self.warehouse) as connection:
+            connection.execute(f"drop table if exists {LEDGER_TABLE}")
+
     def forget(self, keys: Iterable[AssetKey]) -> None:
         names = [key.to_user_string() for key in keys]
         if not names:

@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
                      help="what builds the warehouse: duckdb (one file) or spark (dbt-spark, Parquet "
                           "under OUT/spark); default $BACKTOSCHOOL_ENGINE or duckdb. An output folder "
                           "keeps the engine of its first run")
+    run.add_argument("--rebuild", action="store_true",
+                     help="build every table again, none kept from earlier runs (see README, Performance)")
     run.add_argument("--verbose", action="store_true", help="also show each step's log lines")
 
     demo = commands.add_parser("demo", help="generate a sample landing folder and run the whole flow on it")
@@ -46,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "run":
         return _report(run_warehouse(args.landing, args.out, args.report_dates, verbose=args.verbose,
-                                     engine=args.engine))
+                                     engine=args.engine, rebuild=args.rebuild))
     return _demo(args)
 
 

@@ -14,6 +14,7 @@ from dagster import AssetCheckSeverity, AssetKey, DagsterInstance
 from orchestration import output_engine
 from orchestration.alerting.notify import send_alert
 from orchestration.alerting.sensors import CLI_LAUNCH, LAUNCHED_BY_TAG, failure_message
+from orchestration.build_ledger import Ledger
 from orchestration.settings import ENGINE_ENV, ENGINES
 from orchestration.warehouse import connect, query_dicts
 
@@ -30,9 +31,10 @@ class RunOutcome:
 
 
 def run_warehouse(landing: Path, out: Path, report_dates: list[date], *, verbose: bool = False,
-                  engine: str = "duckdb") -> RunOutcome:
+                  engine: str = "duckdb", rebuild: bool = False) -> RunOutcome:
     """Run on `engine` (settings.ENGINES). DuckDB unless told: the caller decides, not an
-    environment left over from an earlier run in this process."""
+    environment left over from an earlier run in this process. ``rebuild``: keep no table
+    from earlier runs (orchestration/build_ledger.py)."""
     landing, out = landing.resolve(), out.resolve()
     if engine not in ENGINES:
         return RunOutcome(False, f"engine {engine!r} is not one of {', '.join(ENGINES)}")
@@ -42,6 +44,8 @@ def run_warehouse(landing: Path, out: Path, report_dates: list[date], *, verbose
     refusal = output_engine.claim(out, engine)
     if refusal:
         return RunOutcome(False, refusal)
+    if rebuild:
+        Ledger(out / "warehouse.duckdb").clear()
     # The definitions read their settings from the environment when the run starts.
     os.environ[ENGINE_ENV] = engine
     os.environ["BACKTOSCHOOL_LANDING"] = str(landing)
@@ -90,9 +94,16 @@ def run_warehouse(landing: Path, out: Path, report_dates: list[date], *, verbose
         reason = "the publication assets did not run"
     if reason:
         send_alert(*failure_message(job.name, result.run_id, reason))
-    lines = _summary(out, report_dates, published) + _protection_lines(result) + [
+    lines = _summary(out, report_dates, published) + _kept_lines(result) + _protection_lines(result) + [
         f"Warning: {warning}" for warning in warnings]
     return RunOutcome(ok=reason is None, reason=reason, summary_lines=lines, warnings=warnings)
+
+
+def _kept_lines(result) -> list[str]:
+    """How many tables the run kept because their inputs had not changed."""
+    events = result.get_asset_materialization_events()
+    kept = sum("kept" in event.step_materialization_data.materialization.metadata for event in events)
+    return [f"Tables kept, inputs unchanged since built: {kept} of {len(events)} assets"] if kept else []
 
 
 def _protection_lines(result) -> list[str]:

@@ -188,3 +188,23 @@ def test_a_model_with_a_failed_or_warning_test_is_not_recorded():
         {"unique_id": "test.p.t2", "status": "skipped"},
     ]}
     assert built_and_tested(results, manifest) == {AssetKey(["marts", "a"])}
+
+
+def test_rebuild_forgets_every_entry(warehouse):
+    first = step(warehouse, "run 1")
+    first.plan()
+    first.record(ORDER)
+    Ledger(warehouse).clear()
+    assert Ledger(warehouse).entries() == {}
+    assert step(warehouse, "run 2").plan().keep == ()
+
+
+def test_the_run_command_passes_rebuild_on(monkeypatch, tmp_path):
+    from orchestration import cli
+    from orchestration.runner import RunOutcome
+
+    calls = []
+    monkeypatch.setattr(cli, "run_warehouse", lambda *args, **kwargs: calls.append(kwargs) or RunOutcome(True, None))
+    cli.main(["run", "--landing", str(tmp_path), "--out", str(tmp_path / "out"), "--report-date", "2022-05-31",
+              "--rebuild"])
+    assert calls[0]["rebuild"] is True

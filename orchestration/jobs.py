@@ -11,9 +11,9 @@
   Sunday just ended.
 
 Why a partitioned job rather than partitioned assets: the marts are rebuilt as a whole
-for the report dates of a run (dbt `--vars`, as before), and they hold only those dates;
+for the report dates of a run (BACKTOSCHOOL_REPORT_DATES, read by dbt), and they hold only those dates;
 partitioning the dbt assets (dagster-dbt's partitioned @dbt_assets, the partition's
-dates passed as `--vars`) would also mean incremental marts that keep every date — a
+dates passed to dbt) would also mean incremental marts that keep every date — a
 change to the dbt models and the raw assets' definitions outside the bulletins. The
 partitioned config gives the UI one partition per report date and the run history per
 partition now, and keeps `backtoschool run --report-date …` unchanged.

@@ -18,6 +18,7 @@ SPARK_DIR_ENV = "BACKTOSCHOOL_SPARK_DIR"
 CHILD_KEY_PAD_ENVS = ("BACKTOSCHOOL_CHILD_KEY_IPAD", "BACKTOSCHOOL_CHILD_KEY_OPAD")
 SPARK_SOURCES_ENV = "BACKTOSCHOOL_SPARK_SOURCES"  # macros/register_dagster_tables.sql
 ENGINE_ENV = "BACKTOSCHOOL_ENGINE"
+REPORT_DATES_ENV = "BACKTOSCHOOL_REPORT_DATES"  # read by dbt_project/macros/report_dates.sql
 ENGINES = ("duckdb", "spark")  # the engine dbt builds the warehouse on (dbt target)
 
 
@@ -102,6 +103,8 @@ class WarehouseSettings(ConfigurableResource):
         driver. Called right before each dbt invocation, so the table list is current."""
         self.claim_output()
         os.environ[WAREHOUSE_ENV] = str(self.warehouse_path)
+        # a partition run's dates come from its run config, not from the environment
+        os.environ[REPORT_DATES_ENV] = ",".join(day.isoformat() for day in self.report_date_list())
         os.environ[KEY_FILE_ENV] = str(key_file())
         key = load_or_create_key()
         if self.on_spark:
@@ -128,6 +131,6 @@ def settings_from_env() -> WarehouseSettings:
     return WarehouseSettings(
         landing_dir=EnvVar("BACKTOSCHOOL_LANDING"),
         out_dir=EnvVar("BACKTOSCHOOL_OUT"),
-        report_dates=EnvVar("BACKTOSCHOOL_REPORT_DATES"),
+        report_dates=EnvVar(REPORT_DATES_ENV),
         engine=EnvVar(ENGINE_ENV),
     )

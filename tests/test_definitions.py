@@ -3,6 +3,7 @@ checks block publication, the schedule's report dates and the dbt command."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 from dagster import AssetKey
@@ -64,13 +65,18 @@ def test_weekly_report_dates_are_the_last_two_sundays():
     assert weekly_report_dates(date(2022, 7, 31)) == ["2022-07-17", "2022-07-24"]  # a Sunday: the one before
 
 
-def test_dbt_is_built_on_the_engine_with_the_report_dates_as_vars():
-    assert dbt_build_args(["2022-05-31", "2022-07-27"], "duckdb") == [
-        "build", "--target", "duckdb", "--vars", '{"report_dates": ["2022-05-31", "2022-07-27"]}'
-    ]
-    assert dbt_build_args(["2022-05-31"], "spark") == [
-        "build", "--target", "spark", "--vars", '{"report_dates": ["2022-05-31"]}'
-    ]
+def test_dbt_is_built_on_the_engine_with_the_report_dates_in_the_environment(tmp_path, monkeypatch):
+    """Not as --vars: dbt would parse the whole project again at each new set of dates."""
+    from orchestration.settings import WarehouseSettings
+
+    for name in ("BACKTOSCHOOL_REPORT_DATES", "BACKTOSCHOOL_WAREHOUSE"):  # restored after the test
+        monkeypatch.setenv(name, os.environ.get(name, ""))
+    assert dbt_build_args("duckdb") == ["build", "--target", "duckdb"]
+    assert dbt_build_args("spark") == ["build", "--target", "spark"]
+    settings = WarehouseSettings(landing_dir=str(tmp_path), out_dir=str(tmp_path / "out"),
+                                 report_dates="2022-07-27, 2022-05-31", engine="duckdb")
+    settings.prepare_dbt_environment()
+    assert os.environ["BACKTOSCHOOL_REPORT_DATES"] == "2022-05-31,2022-07-27"
 
 
 PYTHON_STEPS = {  # key → (an input built by the dbt stage before it, a model of the stage after it reads it)
@@ -137,3 +143,17 @@ def test_the_python_steps_settings_are_the_dbt_vars():
     assert step_settings(AssetKey(["intermediate", "int_identity_match_pairs"])) == {"review_threshold": 0.5}
     assert step_settings(AssetKey(["intermediate", "int_child_identities"])) == {
         "merge_threshold": 0.95, "review_threshold": 0.5}
+
+
+def test_the_dbt_resource_overrides_hooks_dagster_dbt_still_has():
+    """WarehouseDbtCli replaces two private members of DbtCliResource; if dagster-dbt
+    renames them, the overrides would silently stop saving the time they save."""
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.transformation.assets import WarehouseDbtCli, dbt_resource
+
+    for name in ("_initialize_dbt_core_adapter", "_cli_version"):
+        assert name in vars(DbtCliResource) and name in vars(WarehouseDbtCli)
+    resource = dbt_resource()
+    assert resource._initialize_dbt_core_adapter(["build"]) is None
+    assert resource._cli_version.major == 1

@@ -41,10 +41,9 @@ def data_docs(context: AssetExecutionContext, dbt: DbtCliResource, settings: War
         return MaterializeResult(metadata={"page": MetadataValue.path(str(published / "index.html")),
                                            "regenerated": MetadataValue.bool(False)})
     shutil.copyfile(dbt_project.manifest_path, target / "manifest.json")
-    # The run's target (the catalog is read from the engine that built the tables) and
-    # vars (for parsing only).
-    target_and_vars = dbt_build_args([d.isoformat() for d in settings.report_date_list()], settings.engine)[1:]
-    dbt.cli(["docs", "generate", "--static", "--no-compile", *target_and_vars], target_path=target,
+    # The run's target: the catalog is read from the engine that built the tables.
+    target_args = dbt_build_args(settings.engine)[1:]
+    dbt.cli(["docs", "generate", "--static", "--no-compile", *target_args], target_path=target,
             manifest=dbt_project.manifest_path).wait()
     sweep_leftovers(published)
     copy_file(target / "static_index.html", published / "index.html")

@@ -10,15 +10,18 @@ downstream of this step's sources, but of no later step's", so a model always si
 the first stage that can build it and a new model needs no change here.
 """
 
+import importlib.metadata
 import json
 import re
 import sys
+from functools import cached_property
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition
 from dagster_dbt import DbtCliResource, dbt_assets
+from packaging import version
 
 from orchestration.settings import WarehouseSettings
 from orchestration.spark_catalog import refresh_catalog
@@ -28,7 +31,8 @@ from orchestration.transformation.translator import WarehouseTranslator
 
 # The Python steps in the order they run, each as the dbt source of the tables it writes
 # (models/intermediate/places, models/intermediate/identity, models/marts/bulletin).
-REPORT_DATES_VAR = re.compile(r"""var\(\s*['"]report_dates['"]""")
+# How a model or macro reads the report dates (macros/report_dates.sql).
+REPORT_DATES_VAR = re.compile(r"""var\(\s*['"](report_dates|BACKTOSCHOOL_REPORT_DATES)['"]""")
 
 PYTHON_STEP_SOURCES = (
     ("place_matching", "source:places"),
@@ -73,10 +77,11 @@ def dbt_stages(step_sources: tuple[tuple[str, str], ...] = PYTHON_STEP_SOURCES) 
     return stages
 
 
-def dbt_build_args(report_dates: list[str], engine: str) -> list[str]:
+def dbt_build_args(engine: str) -> list[str]:
     """The dbt command for a run on an engine (the profile's output of that name); pure,
-    so it is unit tested without running dbt."""
-    return ["build", "--target", engine, "--vars", json.dumps({"report_dates": report_dates})]
+    so it is unit tested without running dbt. The report dates reach dbt through
+    BACKTOSCHOOL_REPORT_DATES (settings.prepare_dbt_environment; macros/report_dates.sql)."""
+    return ["build", "--target", engine]
 
 
 def reads_report_dates(manifest: dict[str, Any]) -> frozenset[AssetKey]:
@@ -114,10 +119,26 @@ def built_and_tested(results: dict[str, Any], manifest: dict[str, Any]) -> set[A
     return {translator.get_asset_key(nodes[unique_id]) for unique_id in built if unique_id in nodes}
 
 
+class WarehouseDbtCli(DbtCliResource):
+    """dagster-dbt's dbt resource without the two things it does in the Dagster process
+    before each `dbt build` that this project never uses: a dbt adapter (only for
+    fetch_row_counts / fetch_column_metadata; 1.7 s a stage, four stages a run) and
+    `dbt --version` in a subprocess (2 s a process). Private hooks of the pinned
+    dagster-dbt: tests/test_definitions.py fails if a new version renames them."""
+
+    def _initialize_dbt_core_adapter(self, args):
+        return None
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        # the dbt executable is the one of this interpreter's environment (dbt_resource)
+        return version.parse(importlib.metadata.version("dbt-core"))
+
+
 def dbt_resource() -> DbtCliResource:
     # dbt from the running interpreter's environment: `dagster dev` started from a shell
     # whose PATH lacks the venv would otherwise not find it.
-    return DbtCliResource(
+    return WarehouseDbtCli(
         project_dir=dbt_project,
         profiles_dir=str(dbt_project.profiles_dir),
         dbt_executable=str(Path(sys.executable).parent / "dbt"),
@@ -135,7 +156,6 @@ def _dbt_stage_assets(stage: DbtStage, manifest: dict[str, Any]) -> AssetsDefini
     )
     def _assets(context: AssetExecutionContext, dbt: DbtCliResource, settings: WarehouseSettings):
         settings.prepare_dbt_environment()
-        report_dates = [d.isoformat() for d in settings.report_date_list()]
         stage_results = settings.dbt_target_path / f"run_results.{stage.name}.json"
         stage_results.unlink(missing_ok=True)  # a stage that keeps everything runs no dbt
         ledger = step_ledger(context, settings, context.selected_asset_keys, REPORT_DATE_READERS)
@@ -145,7 +165,7 @@ def _dbt_stage_assets(stage: DbtStage, manifest: dict[str, Any]) -> AssetsDefini
         if not building:
             context.log.info(f"{stage.name}: every table kept, inputs unchanged")
             return
-        args = dbt_build_args(report_dates, settings.engine)
+        args = dbt_build_args(settings.engine)
         if kept:
             args += ["--exclude", " ".join(sorted(key.path[-1] for key in kept))]
         invocation = dbt.cli(args, context=context, target_path=settings.dbt_target_path)

@@ -13,7 +13,11 @@ Each report date's folder is published as a whole (orchestration.publishing: bui
 a new release, then the date's link is switched to it in one rename), so readers never
 see a half-written bulletin, even if the run is killed; bulletins of other report dates
 stay. A PDF is rendered again only when its page changed (the pages are deterministic:
-no timestamps), so re-running a week, or rebuilding one past date, is cheap.
+no timestamps), so re-running a week, or rebuilding one past date, is cheap. A report
+date whose folder was made from the same inputs (its mart rows, the templates and the
+code: a fingerprint kept in the folder) is not even read and rendered again, so a weekly
+run renders the new week and whatever changed. The PDFs of all the dates published in a
+run are rendered together, shared out between the worker processes.
 
 The earliest report date of a run with several is the comparison for the next one; its
 bulletins are published only when none exist yet, so that next week's run (last Sunday
@@ -26,17 +30,23 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import jinja2
+import markupsafe
+
 from orchestration.paths import REPORT_TEMPLATES_DIR
 from orchestration.publishing import copy_file, publish_folder, sweep_leftovers, write_file
 from orchestration.reference import code_list
-from orchestration.reporting import charts, thai
+from orchestration.reporting import charts, marts, templates, thai
 from orchestration.reporting.marts import (
     AreaBulletinData,
     BulletinData,
+    input_digests,
     read_area_bulletins,
     read_bulletin_data,
     report_dates,
@@ -49,6 +59,7 @@ NATIONAL_FILE = "national.html"
 PROVINCES_DIR = "provinces"
 MANIFEST_FILE = "manifest.json"
 PDF_SOURCES_FILE = ".pdf-sources.json"  # PDF name -> sha256 of the HTML it was rendered from
+INPUTS_FILE = ".inputs.sha256"  # the fingerprint of what the folder's pages were made from (_fingerprints)
 
 
 def tracking_summary_text(summary: dict | None) -> str | None:
@@ -153,7 +164,11 @@ def publish_national_bulletins(warehouse_path: Path, bulletins_dir: Path, *, pdf
     national bulletin and the provincial ones of the run's latest report date, the week
     being published (a weekly run publishes that date only, so every bulletin gets its
     PDF in its own week; a catch-up run over many dates stays quick: WeasyPrint takes
-    about 0.3 s a page); ``none``. A PDF whose page did not change is kept in any case."""
+    about 0.3 s a page); ``none``. A PDF whose page did not change is kept in any case.
+
+    A report date whose published folder was made from the same inputs (see
+    _fingerprints) and holds every PDF wanted is left as it is: publishing it again
+    would write the same bytes."""
     if pdf not in PDF_POLICIES:
         raise ValueError(f"{PDF_ENV} must be one of {', '.join(PDF_POLICIES)}, not {pdf!r}")
     bulletins_dir.mkdir(parents=True, exist_ok=True)
@@ -161,33 +176,91 @@ def publish_national_bulletins(warehouse_path: Path, bulletins_dir: Path, *, pdf
     publish_assets(bulletins_dir)
     with connect(warehouse_path, read_only=True) as connection:
         dates = report_dates(connection)
-        contents = {}
-        for index, report_date in enumerate(dates):
-            if index == 0 and len(dates) > 1 and (bulletins_dir / report_date.isoformat() / NATIONAL_FILE).exists():
-                # The earliest date of a run with several is only the comparison for the
-                # next one: its bulletins, once published (with their own comparison),
-                # are kept.
-                continue
-            contents[report_date] = (read_bulletin_data(connection, report_date),
-                                     read_area_bulletins(connection, report_date))
-    published = []
-    latest = max(dates) if dates else None
-    for report_date, (national, areas) in contents.items():
-        def wanted(name: str, report_date=report_date) -> bool:
-            return pdf == "all" or (pdf == "latest" and (name == NATIONAL_FILE or report_date == latest))
-        published.append(_publish_date(bulletins_dir, report_date, national, areas, wanted))
+        latest = max(dates) if dates else None
+        due = [day for index, day in enumerate(dates) if not _kept_as_comparison(bulletins_dir, dates, index)]
+        fingerprints = _fingerprints(connection, due)
+        unchanged, releases = [], []
+        for report_date in due:
+            target = bulletins_dir / report_date.isoformat()
+            wanted = _pdf_wanted(pdf, report_date, latest)
+            if _is_current(target, fingerprints[report_date], wanted):
+                unchanged.append(_as_published(report_date, target))
+            else:
+                releases.append(DateRelease(report_date, target, read_bulletin_data(connection, report_date),
+                                            read_area_bulletins(connection, report_date), wanted,
+                                            fingerprints[report_date]))
+    published = sorted([*unchanged, *_publish_releases(releases)], key=lambda bulletin: bulletin.report_date)
     write_index(bulletins_dir)
     return published
 
 
-def _publish_date(bulletins_dir: Path, report_date: date, national: BulletinData, areas: list[AreaBulletinData],
-                  wanted) -> PublishedBulletin:
-    files = {NATIONAL_FILE: render_national(national, "../assets")}
+def _kept_as_comparison(bulletins_dir: Path, dates: list[date], index: int) -> bool:
+    """The earliest date of a run with several is only the comparison for the next one:
+    its bulletins, once published (with their own comparison), are kept."""
+    return index == 0 and len(dates) > 1 and (bulletins_dir / dates[0].isoformat() / NATIONAL_FILE).exists()
+
+
+def _pdf_wanted(policy: str, report_date: date, latest: date | None) -> Callable[[str], bool]:
+    def wanted(name: str) -> bool:
+        return policy == "all" or (policy == "latest" and (name == NATIONAL_FILE or report_date == latest))
+    return wanted
+
+
+@dataclass
+class DateRelease:
+    """A report date's bulletins, read from the marts, to be published as a new release."""
+    report_date: date
+    target: Path
+    national: BulletinData
+    areas: list[AreaBulletinData]
+    wanted: Callable[[str], bool]  # whether an HTML page gets its PDF rendered
+    fingerprint: str
+
+
+DATES_PER_PDF_BATCH = 32  # bounds the nesting of publish_folder calls (one level per date)
+
+
+def _publish_releases(releases: list[DateRelease]) -> list[PublishedBulletin]:
+    published = []
+    for start in range(0, len(releases), DATES_PER_PDF_BATCH):
+        published += _publish_together(releases[start:start + DATES_PER_PDF_BATCH])
+    return published
+
+
+def _publish_together(releases: list[DateRelease]) -> list[PublishedBulletin]:
+    """Publish each date's folder as a new release (orchestration.publishing), with the
+    PDFs of all the dates rendered in one go: the worker processes share out every page,
+    instead of one date's at a time (a single national PDF rendered alone). A PDF embeds
+    the absolute path of the page it was rendered from, so it must be rendered inside its
+    release: each date's build fills its release and then publishes the next date from
+    within, the innermost renders the PDFs, and each date's link is switched as the
+    builds return (each date still atomically)."""
+    jobs: list[tuple[Path, Path]] = []
+    published: list[PublishedBulletin] = []
+
+    def publish(index: int) -> None:
+        if index == len(releases):
+            render_pdfs(jobs)
+            return
+
+        def build(folder: Path) -> None:
+            published.append(_fill_release(releases[index], folder, jobs))
+            publish(index + 1)
+
+        publish_folder(releases[index].target, build)
+
+    publish(0)
+    return published
+
+
+def _date_files(release: DateRelease) -> dict[str, str]:
+    """The date folder's pages and manifest: relative name -> text."""
+    areas = release.areas
+    files = {NATIONAL_FILE: render_national(release.national, "../assets")}
     for area in areas:
         files[f"{PROVINCES_DIR}/{area.province_code}.html"] = render_area(area, "../../assets")
-    target = bulletins_dir / report_date.isoformat()
     manifest = {
-        "report_date": report_date.isoformat(),
+        "report_date": release.report_date.isoformat(),
         "national": {"html": NATIONAL_FILE, "pdf": "national.pdf"},
         "provinces": [
             {"province_code": a.province_code, "province_th": a.province_th,
@@ -196,13 +269,99 @@ def _publish_date(bulletins_dir: Path, report_date: date, national: BulletinData
         ],
         "provinces_without_children": [
             {"province_code": p["province_key"], "province_th": p["province_th"]}
-            for p in national.provinces_without_children
+            for p in release.national.provinces_without_children
         ],
     }
     files[MANIFEST_FILE] = json.dumps(manifest, ensure_ascii=False, indent=1)
-    rendered, reused = _replace_directory(target, files, wanted)
+    return files
+
+
+def _fill_release(release: DateRelease, folder: Path, jobs: list[tuple[Path, Path]]) -> PublishedBulletin:
+    """Write the date's files into its new release folder, with the PDF of each page that
+    is wanted: a PDF whose page is unchanged is taken from the release being replaced
+    (wanted or not), the others are added to ``jobs``."""
+    target = release.target
+    files = _date_files(release)
+    previous = _read_sources(target)
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    sources, rendered, reused = {}, 0, 0
+    for name, text in files.items():
+        if not name.endswith(".html"):
+            continue
+        pdf_name = _pdf_name(name)
+        digest = _digest(text)
+        old = target / pdf_name
+        if previous.get(pdf_name) == digest and old.exists():
+            shutil.copy2(old, folder / pdf_name)
+            sources[pdf_name] = digest
+            reused += 1
+        elif release.wanted(name):
+            jobs.append((folder / name, folder / pdf_name))
+            sources[pdf_name] = digest
+            rendered += 1
+    (folder / PDF_SOURCES_FILE).write_text(json.dumps(sources, indent=1, sort_keys=True), encoding="utf-8")
+    (folder / INPUTS_FILE).write_text(release.fingerprint, encoding="utf-8")
+    return PublishedBulletin(release.report_date, target / NATIONAL_FILE,
+                             [target / f"{PROVINCES_DIR}/{a.province_code}.html" for a in release.areas],
+                             rendered, reused)
+
+
+def _pdf_name(html_name: str) -> str:
+    return html_name[: -len(".html")] + ".pdf"
+
+
+def _fingerprints(connection, dates: list[date]) -> dict[date, str]:
+    """Per report date, a sha256 of everything its folder is made from: the mart rows its
+    pages are read from (marts.input_digests) and the code and templates rendering them."""
+    code = _code_digest()
+    return {day: _digest(f"{code} {digest}") for day, digest in input_digests(connection, dates).items()}
+
+
+def _code_digest() -> str:
+    """The templates (with stylesheet and fonts), the modules that read and render the
+    pages, the Thai month names they print, and the Jinja and MarkupSafe versions. Not
+    cached: Jinja picks up an edited template in a long-lived process, so must this."""
+    hasher = hashlib.sha256(f"jinja2 {jinja2.__version__} markupsafe {markupsafe.__version__}\n".encode())
+    sources = sorted(path for path in REPORT_TEMPLATES_DIR.rglob("*") if path.is_file())
+    modules = [Path(module.__file__) for module in (sys.modules[__name__], charts, marts, templates, thai)]
+    for path in [*sources, *modules]:
+        hasher.update(f"{path.name} {_digest_bytes(path.read_bytes())}\n".encode())
+    hasher.update(json.dumps(code_list("thai_months"), ensure_ascii=False).encode("utf-8"))
+    return hasher.hexdigest()
+
+
+def _is_current(target: Path, fingerprint: str, wanted: Callable[[str], bool]) -> bool:
+    """Whether publishing the date again would write the same bytes: its published folder
+    was made from the same inputs, and it holds each PDF it would hold afterwards (every
+    one recorded in its sources, and every one wanted now)."""
+    try:
+        if (target / INPUTS_FILE).read_text(encoding="utf-8") != fingerprint:
+            return False
+        manifest = json.loads((target / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    sources = _read_sources(target)
+    for page in _pages(manifest):
+        pdf_name = _pdf_name(page)
+        kept = pdf_name in sources and (target / pdf_name).exists()
+        if not kept and (pdf_name in sources or wanted(page)):
+            return False
+    return True
+
+
+def _pages(manifest: dict) -> list[str]:
+    return [manifest["national"]["html"], *(province["html"] for province in manifest["provinces"])]
+
+
+def _as_published(report_date: date, target: Path) -> PublishedBulletin:
+    """A date left as it is, described as if published again (every PDF reused)."""
+    manifest = json.loads((target / MANIFEST_FILE).read_text(encoding="utf-8"))
+    reused = len(_read_sources(target))
     return PublishedBulletin(report_date, target / NATIONAL_FILE,
-                             [target / f"{PROVINCES_DIR}/{a.province_code}.html" for a in areas], rendered, reused)
+                             [target / province["html"] for province in manifest["provinces"]], 0, reused)
 
 
 def write_index(bulletins_dir: Path) -> Path:
@@ -270,39 +429,11 @@ def publish_assets(bulletins_dir: Path) -> None:
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _digest_bytes(text.encode("utf-8"))
 
 
-def _replace_directory(target: Path, files: dict[str, str], wanted=lambda name: False) -> tuple[int, int]:
-    """Publish files as the new release of target (see orchestration.publishing), with
-    the PDF of each .html file that is ``wanted``. A PDF whose page is unchanged is taken
-    from the release being replaced (wanted or not). Returns (PDFs rendered, reused)."""
-    previous = _read_sources(target)
-
-    def build(release: Path) -> tuple[int, int]:
-        for name, text in files.items():
-            path = release / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        sources, jobs, reused = {}, [], 0
-        for name, text in files.items():
-            if not name.endswith(".html"):
-                continue
-            pdf_name = name[: -len(".html")] + ".pdf"
-            digest = _digest(text)
-            old = target / pdf_name
-            if previous.get(pdf_name) == digest and old.exists():
-                shutil.copy2(old, release / pdf_name)
-                sources[pdf_name] = digest
-                reused += 1
-            elif wanted(name):
-                jobs.append((release / name, release / pdf_name))
-                sources[pdf_name] = digest
-        render_pdfs(jobs)
-        (release / PDF_SOURCES_FILE).write_text(json.dumps(sources, indent=1, sort_keys=True), encoding="utf-8")
-        return len(jobs), reused
-
-    return publish_folder(target, build)
+def _digest_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _read_sources(folder: Path) -> dict[str, str]:

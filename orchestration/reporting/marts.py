@@ -7,6 +7,7 @@ the marts built on it), so a hidden figure never reaches a template."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +17,18 @@ import duckdb
 from orchestration.warehouse import query_dicts
 
 NATIONAL = "national"
+
+# Every mart this module reads, by what a report date's bulletins take from it: the rows
+# of that date, the trend up to it, or the whole table (input_digests relies on this list
+# being complete; a test checks it against the queries below).
+MARTS_BY_REPORT_DATE = (
+    "bulletin_agency_table", "bulletin_area_status_table", "bulletin_area_summary", "bulletin_cohort_by_agency",
+    "bulletin_data_notes", "bulletin_district_table", "bulletin_headline", "bulletin_protected_cells",
+    "bulletin_province_ranking", "bulletin_school_table", "bulletin_stage_table", "bulletin_status_table",
+    "bulletin_tracking_summary", "dim_report_dates",
+)
+TREND_MART = "bulletin_status_trend"  # read up to the report date (trend_date <= report_date)
+WHOLE_MARTS = ("dim_agency", "dim_education_stage", "dim_status")
 
 
 @dataclass
@@ -320,3 +333,36 @@ def _group_rows(cells: list[dict], label) -> dict[str, tuple[list[dict], dict | 
         total = next((r for r in ordered if r["row_key"] == "total"), None)
         result[province] = ([r for r in ordered if r["row_key"] != "total"], total, withheld[province])
     return result
+
+
+def input_digests(connection: duckdb.DuckDBPyConnection, dates: list[date]) -> dict[date, str]:
+    """For each report date, a sha256 of every mart row its bulletins are read from (one
+    query per mart): two equal digests mean the reading functions above return equal data."""
+    parts: dict[date, list[str]] = {day: [] for day in dates}
+    for mart in MARTS_BY_REPORT_DATE:
+        by_date = _row_digests(connection, mart, "report_date")
+        for day in dates:
+            parts[day].append(f"{mart} {by_date.get(day)}")
+    trend = sorted(_row_digests(connection, TREND_MART, "trend_date").items())
+    for day in dates:
+        parts[day].append(f"{TREND_MART} {','.join(digest for trend_date, digest in trend if trend_date <= day)}")
+    for mart in WHOLE_MARTS:
+        whole = _row_digests(connection, mart, None).get(None)
+        for day in dates:
+            parts[day].append(f"{mart} {whole}")
+    return {day: hashlib.sha256("\n".join([day.isoformat(), *parts[day]]).encode("utf-8")).hexdigest()
+            for day in dates}
+
+
+def _row_digests(connection: duckdb.DuckDBPyConnection, mart: str, key: str | None) -> dict:
+    """key value (None: the whole table) -> sha256 of the rows as JSON (every column, strings
+    escaped, so no two different sets of rows give the same text), in a fixed order."""
+    key_sql = key or "null"
+    rows = connection.execute(
+        f"""
+        select key, sha256(string_agg(row_json, chr(10) order by row_json))
+        from (select {key_sql} as key, to_json(t)::varchar as row_json from marts.{mart} as t)
+        group by key
+        """
+    ).fetchall()
+    return dict(rows)

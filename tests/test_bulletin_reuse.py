@@ -148,3 +148,11 @@ def report_dates_of(warehouse: Path) -> list:
 def digests(warehouse: Path) -> dict:
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         return input_digests(connection, report_dates(connection))
+
+
+def test_the_code_digest_covers_the_project_code(monkeypatch):
+    """A module that reads or renders the pages, or a code list they print, is part of
+    the project's code digest (orchestration/build_ledger.py)."""
+    before = bulletin._code_digest()
+    monkeypatch.setattr(bulletin, "code_digest", lambda: "other code")
+    assert bulletin._code_digest() != before

@@ -30,7 +30,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,10 +38,11 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
+from orchestration.build_ledger import code_digest
 from orchestration.paths import REPORT_TEMPLATES_DIR
 from orchestration.publishing import copy_file, publish_folder, sweep_leftovers, write_file
 from orchestration.reference import code_list
-from orchestration.reporting import charts, marts, templates, thai
+from orchestration.reporting import charts, thai
 from orchestration.reporting.marts import (
     AreaBulletinData,
     BulletinData,
@@ -321,15 +321,14 @@ def _fingerprints(connection, dates: list[date]) -> dict[date, str]:
 
 
 def _code_digest() -> str:
-    """The templates (with stylesheet and fonts), the modules that read and render the
-    pages, the Thai month names they print, and the Jinja and MarkupSafe versions. Not
-    cached: Jinja picks up an edited template in a long-lived process, so must this."""
-    hasher = hashlib.sha256(f"jinja2 {jinja2.__version__} markupsafe {markupsafe.__version__}\n".encode())
-    sources = sorted(path for path in REPORT_TEMPLATES_DIR.rglob("*") if path.is_file())
-    modules = [Path(module.__file__) for module in (sys.modules[__name__], charts, marts, templates, thai)]
-    for path in [*sources, *modules]:
-        hasher.update(f"{path.name} {_digest_bytes(path.read_bytes())}\n".encode())
-    hasher.update(json.dumps(code_list("thai_months"), ensure_ascii=False).encode("utf-8"))
+    """All the project's code and code lists (build_ledger.code_digest: any change to a
+    module or a seed renders every date again, once), the templates with stylesheet and
+    fonts (read each time: Jinja picks up an edited template in a long-lived process),
+    and the versions of Jinja and MarkupSafe."""
+    hasher = hashlib.sha256(
+        f"{code_digest()} jinja2 {jinja2.__version__} markupsafe {markupsafe.__version__}\n".encode())
+    for path in sorted(path for path in REPORT_TEMPLATES_DIR.rglob("*") if path.is_file()):
+        hasher.update(f"{path.relative_to(REPORT_TEMPLATES_DIR)} {_digest_bytes(path.read_bytes())}\n".encode())
     return hasher.hexdigest()
 
 

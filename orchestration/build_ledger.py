@@ -20,8 +20,8 @@ with its version, and the table exists. A rebuilt parent has a new version, so i
 children are built again too: nothing relies on a build being deterministic.
 
 The entries of what a step is about to build are deleted before it starts and written
-only after it built and its tests passed, so a step that fails or is killed half-way
-leaves no entry and the next run builds it again. Spark runs keep nothing (their
+only after it built (a dbt model: and its tests passed), so a step that fails or is
+killed half-way leaves no entry and the next run builds it again. Spark runs keep nothing (their
 staging is rebuilt in full anyway); neither does a warehouse without a ledger.
 """
 
@@ -34,7 +34,6 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -82,9 +81,9 @@ def _sha256(*parts: str) -> str:
     return digest.hexdigest()
 
 
-@cache
 def code_digest(root: Path = PROJECT_ROOT) -> str:
-    """Every file of the code that shapes the tables, and the libraries' versions."""
+    """Every file of the code that shapes the tables, and the libraries' versions. Read
+    each time (about 15 ms): a process may run twice with the files edited between."""
     paths = [root / name for name in CODE_FILES if (root / name).is_file()]
     for folder in CODE_FOLDERS:
         paths += [path for path in (root / folder).rglob("*")
@@ -152,7 +151,7 @@ def plan_step(keys: Iterable[AssetKey], parents: Mapping[AssetKey, Iterable[Asse
     tables' versions. A key is kept when every parent's version is known now (a parent
     built in this step has none yet), its fingerprint matches its entry's, and its table
     exists."""
-    current = {key: value.version if isinstance(value, Entry) else value for key, value in versions.items()}
+    current = {key: _version(value) for key, value in versions.items()}
     keep, build = [], []
     for key in keys:
         entry = versions.get(key)
@@ -248,20 +247,26 @@ class StepLedger:
             raw = raw_versions(connection, self.raw_keys)
         return {**self.ledger.entries(), **raw}
 
-    def plan(self) -> StepPlan:
+    def plan(self, *, keep: bool = True, whole: bool = False) -> StepPlan:
+        """What to keep, from the versions as they are now (``record`` uses the same: a
+        parent rebuilt by another process meanwhile must not pass for this build's input).
+        ``keep=False``: keep nothing (a run of part of a step, asked for by hand);
+        ``whole``: all or nothing (a step that writes its tables together)."""
         versions = self._versions()
         existing = existing_tables(self.warehouse, self.keys) if self.warehouse.exists() else set()
         plan = plan_step(self.keys, self.parents, versions, existing, self.context, self.report_dates,
                          self.reads_report_dates)
+        if not keep or (whole and plan.build):
+            plan = StepPlan((), tuple(self.keys))
         self.ledger.forget(plan.build)
+        self._inputs = {key: _version(value) for key, value in versions.items() if key not in plan.build}
         return plan
 
     def record(self, built: Iterable[AssetKey]) -> None:
         """Entries for ``built`` (keys of this step that built and passed their tests),
         in dependency order, so that a child's fingerprint has its parent's new version."""
         built = set(built)
-        current = {key: value.version if isinstance(value, Entry) else value
-                   for key, value in self._versions().items()}
+        current = dict(self._inputs)
         entries = {}
         for key in self.keys:
             if key not in built:  # kept (its entry stands) or failed (its entry was forgotten)
@@ -274,3 +279,7 @@ class StepLedger:
             entries[key] = Entry(fingerprint_, new_version(fingerprint_, self.build_id))
             current[key] = entries[key].version
         self.ledger.record(entries)
+
+
+def _version(value: Entry | str) -> str:
+    return value.version if isinstance(value, Entry) else value

@@ -163,9 +163,9 @@ def test_the_code_digest_changes_with_any_model_or_python_file(tmp_path):
     for name in ("dbt_project/models/a.sql", "orchestration/step.py"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("select 1")
-    before = build_ledger.code_digest.__wrapped__(tmp_path)
+    before = build_ledger.code_digest(tmp_path)
     (tmp_path / "orchestration/step.py").write_text("select 2")
-    assert build_ledger.code_digest.__wrapped__(tmp_path) != before
+    assert build_ledger.code_digest(tmp_path) != before
 
 
 def test_only_dim_report_dates_reads_the_report_dates_itself():
@@ -208,3 +208,30 @@ def test_the_run_command_passes_rebuild_on(monkeypatch, tmp_path):
     cli.main(["run", "--landing", str(tmp_path), "--out", str(tmp_path / "out"), "--report-date", "2022-05-31",
               "--rebuild"])
     assert calls[0]["rebuild"] is True
+
+
+def test_a_step_writing_its_tables_together_keeps_all_or_nothing(warehouse):
+    first = step(warehouse, "run 1")
+    first.plan()
+    first.record(ORDER)
+    Ledger(warehouse).forget([STATUS])
+    assert step(warehouse, "run 2").plan(whole=True) == build_ledger.StepPlan((), tuple(ORDER))
+    assert Ledger(warehouse).entries() == {}  # every table will be written: no entry stands
+
+
+def test_part_of_a_step_asked_for_by_hand_keeps_nothing(warehouse):
+    first = step(warehouse, "run 1")
+    first.plan()
+    first.record(ORDER)
+    assert step(warehouse, "run 2").plan(keep=False).keep == ()
+
+
+def test_a_build_is_recorded_against_the_inputs_it_was_planned_from(warehouse):
+    """A raw file loaded by another process during the build must not pass for its input."""
+    first = step(warehouse, "run 1")
+    first.plan()
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute("insert into raw.load_manifest values ('lists', 'lists/b.csv', 'bb', 'loaded', "
+                           "'2022-06-02 10:00')")
+    first.record(ORDER)
+    assert step(warehouse, "run 2").plan().build == (STAGED, LINKED, STATUS)

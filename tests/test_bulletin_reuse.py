@@ -156,3 +156,19 @@ def test_the_code_digest_covers_the_project_code(monkeypatch):
     before = bulletin._code_digest()
     monkeypatch.setattr(bulletin, "code_digest", lambda: "other code")
     assert bulletin._code_digest() != before
+
+
+def test_a_date_missing_a_page_renders_again(warehouse, tmp_path, rendered_dates):
+    out = tmp_path / "bulletins"
+    publish_national_bulletins(warehouse, out, pdf="none")
+    before = published_bytes(out)
+    latest = max(day.name for day in out.iterdir() if day.is_symlink())
+    page = next((out / latest / "provinces").glob("*.html"))
+    page.unlink()
+    rendered_dates.clear()
+
+    publish_national_bulletins(warehouse, out, pdf="none")
+
+    assert [day.isoformat() for day in rendered_dates] == [latest]
+    assert published_bytes(out) == before
+

@@ -41,7 +41,8 @@ def record_linkage(context: AssetExecutionContext, settings: WarehouseSettings):
     # The slowest step before the marts, and a new tracking export does not change its
     # input: kept when the list rows are those it linked last time.
     ledger = step_ledger(context, settings, [MATCH_PAIRS, CHILD_IDENTITIES])
-    if ledger and set(ledger.plan().keep) == {MATCH_PAIRS, CHILD_IDENTITIES}:
+    # whole: both tables are written whenever one is
+    if ledger and ledger.plan(whole=True).keep:
         context.log.info("record_linkage: kept, the list rows are those it linked last time")
         yield from kept_results([MATCH_PAIRS, CHILD_IDENTITIES])
         return

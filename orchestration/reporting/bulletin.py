@@ -334,8 +334,8 @@ def _code_digest() -> str:
 
 def _is_current(target: Path, fingerprint: str, wanted: Callable[[str], bool]) -> bool:
     """Whether publishing the date again would write the same bytes: its published folder
-    was made from the same inputs, and it holds each PDF it would hold afterwards (every
-    one recorded in its sources, and every one wanted now)."""
+    was made from the same inputs, and it holds each page, and each PDF it would hold
+    afterwards (every one recorded in its sources, and every one wanted now)."""
     try:
         if (target / INPUTS_FILE).read_text(encoding="utf-8") != fingerprint:
             return False
@@ -344,6 +344,8 @@ def _is_current(target: Path, fingerprint: str, wanted: Callable[[str], bool]) -
         return False
     sources = _read_sources(target)
     for page in _pages(manifest):
+        if not (target / page).exists():
+            return False
         pdf_name = _pdf_name(page)
         kept = pdf_name in sources and (target / pdf_name).exists()
         if not kept and (pdf_name in sources or wanted(page)):

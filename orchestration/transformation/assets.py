@@ -14,8 +14,8 @@ import importlib.metadata
 import json
 import re
 import sys
-from functools import cached_property
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +29,11 @@ from orchestration.transformation.project import dbt_project
 from orchestration.transformation.python_steps import kept_results, step_ledger
 from orchestration.transformation.translator import WarehouseTranslator
 
-# The Python steps in the order they run, each as the dbt source of the tables it writes
-# (models/intermediate/places, models/intermediate/identity, models/marts/bulletin).
 # How a model or macro reads the report dates (macros/report_dates.sql).
 REPORT_DATES_VAR = re.compile(r"""var\(\s*['"](report_dates|BACKTOSCHOOL_REPORT_DATES)['"]""")
 
+# The Python steps in the order they run, each as the dbt source of the tables it writes
+# (models/intermediate/places, models/intermediate/identity, models/marts/bulletin).
 PYTHON_STEP_SOURCES = (
     ("place_matching", "source:places"),
     ("linkage", "source:identity"),
@@ -158,16 +158,22 @@ def _dbt_stage_assets(stage: DbtStage, manifest: dict[str, Any]) -> AssetsDefini
         settings.prepare_dbt_environment()
         stage_results = settings.dbt_target_path / f"run_results.{stage.name}.json"
         stage_results.unlink(missing_ok=True)  # a stage that keeps everything runs no dbt
-        ledger = step_ledger(context, settings, context.selected_asset_keys, REPORT_DATE_READERS)
-        kept = ledger.plan().keep if ledger else ()
+        # Only tests asked for (a check re-run from the UI): nothing is built, nothing to keep.
+        ledger = step_ledger(context, settings, context.selected_asset_keys, REPORT_DATE_READERS) \
+            if context.selected_asset_keys else None
+        # Part of a stage asked for by hand is built as asked, keeping nothing.
+        whole_stage = (set(context.selected_asset_keys) == set(context.assets_def.keys)
+                       and set(context.selected_asset_check_keys) == set(context.assets_def.check_keys))
+        kept = ledger.plan(keep=whole_stage).keep if ledger else ()
         yield from kept_results(kept)
-        building = [key for key in context.selected_asset_keys if key not in kept]
-        if not building:
+        if ledger and len(kept) == len(context.selected_asset_keys):
             context.log.info(f"{stage.name}: every table kept, inputs unchanged")
             return
         args = dbt_build_args(settings.engine)
         if kept:
-            args += ["--exclude", " ".join(sorted(key.path[-1] for key in kept))]
+            # cautious: leave out only the tests whose parents are all kept; by default dbt
+            # would also leave out a test of a rebuilt table against a kept one (a seed).
+            args += ["--indirect-selection", "cautious", "--exclude", " ".join(sorted(key.path[-1] for key in kept))]
         invocation = dbt.cli(args, context=context, target_path=settings.dbt_target_path)
         try:
             yield from invocation.stream()
@@ -184,13 +190,18 @@ def _dbt_stage_assets(stage: DbtStage, manifest: dict[str, Any]) -> AssetsDefini
                 refresh_catalog(settings)
         results = json.loads((settings.dbt_target_path / "run_results.json").read_text(encoding="utf-8"))
         if ledger:
-            ledger.record(built_and_tested(results, manifest))
+            # the manifest of this very build: the prepared one may predate an edited test
+            ledger.record(built_and_tested(results, _read_manifest(settings.dbt_target_path / "manifest.json")))
         # Each stage's dbt results kept beside the next one's (benchmarks/run.py adds them up).
         stage_results.write_text(json.dumps(results), encoding="utf-8")
 
     return _assets
 
 
-_manifest = with_source_tests_attached(json.loads(dbt_project.manifest_path.read_text(encoding="utf-8")))
+def _read_manifest(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+_manifest = with_source_tests_attached(_read_manifest(dbt_project.manifest_path))
 REPORT_DATE_READERS = reads_report_dates(_manifest)
 warehouse_dbt_assets = [_dbt_stage_assets(stage, _manifest) for stage in dbt_stages()]

@@ -54,8 +54,12 @@ def step_ledger(context: AssetExecutionContext, settings: WarehouseSettings, key
     graph = context.job_def.asset_layer.asset_graph
     wanted = set(keys)
     ordered = [key for key in graph.toposorted_asset_keys if key in wanted]
-    build_context = hashlib.sha256(
-        f"{code_digest()} {settings_digest(load_or_create_key())} {settings.engine}".encode()).hexdigest()
+    # The Python steps' settings as this process read them from the prepared manifest,
+    # which may be older than dbt_project.yml (the code digest covers that file).
+    step_settings_json = json.dumps([source["meta"].get("settings") for source in _manifest_sources()],
+                                    sort_keys=True, default=str)
+    build_context = hashlib.sha256(f"{code_digest()} {settings_digest(load_or_create_key())} {settings.engine} "
+                                   f"{step_settings_json}".encode()).hexdigest()
     return StepLedger(
         settings.warehouse_path, ordered, {key: graph.get(key).parent_keys for key in ordered},
         build_context, ",".join(day.isoformat() for day in settings.report_date_list()), set(reads_report_dates),

@@ -185,7 +185,7 @@ def test_the_run_command_chooses_the_engine(monkeypatch, tmp_path, env, flag, en
     monkeypatch.setattr(cli, "run_warehouse", lambda *args, **kwargs: calls.append(kwargs) or RunOutcome(True, None))
     argv = ["run", "--landing", str(tmp_path), "--out", str(tmp_path / "out"), "--report-date", "2022-05-31", *flag]
     assert cli.main(argv) == 0
-    assert calls == [{"verbose": False, "engine": engine}]
+    assert calls == [{"verbose": False, "engine": engine, "rebuild": False}]
 
 
 def test_every_run_refuses_an_output_folder_of_the_other_engine(tmp_path, clean_env):

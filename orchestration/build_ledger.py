@@ -40,7 +40,7 @@ import duckdb
 from dagster import AssetKey
 
 from orchestration.paths import PROJECT_ROOT
-from orchestration.warehouse import connect
+from orchestration.warehouse import connect, table_exists
 
 LEDGER_TABLE = "meta.build_ledger"
 MANIFEST_TABLE = "raw.load_manifest"
@@ -113,7 +113,7 @@ def settings_digest(child_key: bytes, environ: Mapping[str, str] = os.environ) -
 def raw_versions(connection: duckdb.DuckDBPyConnection, raw_keys: Mapping[str, AssetKey]) -> dict[AssetKey, str]:
     """The version of each raw table (``raw_keys``: landing source -> the raw table's
     asset) and of the load manifest, from the manifest's entries."""
-    if not _exists(connection, MANIFEST_TABLE):
+    if not table_exists(connection, MANIFEST_TABLE):
         return {}
     columns = [row[0] for row in connection.execute(f"describe {MANIFEST_TABLE}").fetchall()]
     rows = connection.execute(
@@ -174,9 +174,13 @@ class Ledger:
 
     def entries(self) -> dict[AssetKey, Entry]:
         with connect(self.warehouse, read_only=True) as connection:
-            if not _exists(connection, LEDGER_TABLE):
-                return {}
-            rows = connection.execute(f"select asset_key, fingerprint, version from {LEDGER_TABLE}").fetchall()
+            return self.entries_in(connection)
+
+    @staticmethod
+    def entries_in(connection: duckdb.DuckDBPyConnection) -> dict[AssetKey, Entry]:
+        if not table_exists(connection, LEDGER_TABLE):
+            return {}
+        rows = connection.execute(f"select asset_key, fingerprint, version from {LEDGER_TABLE}").fetchall()
         return {AssetKey.from_user_string(key): Entry(fingerprint_, version) for key, fingerprint_, version in rows}
 
     def clear(self) -> None:
@@ -213,21 +217,6 @@ class Ledger:
                            "fingerprint varchar not null, version varchar not null, built_at timestamp not null)")
 
 
-def existing_tables(warehouse: Path, keys: Iterable[AssetKey]) -> set[AssetKey]:
-    """The keys ([schema, table]) whose table is in the warehouse."""
-    with connect(warehouse, read_only=True) as connection:
-        present = set(connection.execute(
-            "select table_schema, table_name from information_schema.tables").fetchall())
-    return {key for key in keys if (key.path[0], key.path[-1]) in present}
-
-
-def _exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
-    schema, name = table.split(".")
-    return bool(connection.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, name]).fetchone()[0])
-
-
 class StepLedger:
     """The ledger's part in one step: which of its tables to keep (``plan``, which also
     forgets the entries of the rest), and the entries of what it built (``record``)."""
@@ -240,20 +229,22 @@ class StepLedger:
         self.context, self.report_dates, self.reads_report_dates = context, report_dates, reads_report_dates
         self.raw_keys, self.build_id = raw_keys, build_id
 
-    def _versions(self) -> dict[AssetKey, Entry | str]:
+    def _state(self) -> tuple[dict[AssetKey, Entry | str], set[AssetKey]]:
+        """The ledger's entries with the raw tables' versions, and which of the step's
+        tables ([schema, table]) exist: one read of the warehouse."""
         if not self.warehouse.exists():
-            return {}
+            return {}, set()
         with connect(self.warehouse, read_only=True) as connection:
-            raw = raw_versions(connection, self.raw_keys)
-        return {**self.ledger.entries(), **raw}
+            versions = {**Ledger.entries_in(connection), **raw_versions(connection, self.raw_keys)}
+            existing = {key for key in self.keys if table_exists(connection, f"{key.path[0]}.{key.path[-1]}")}
+        return versions, existing
 
     def plan(self, *, keep: bool = True, whole: bool = False) -> StepPlan:
         """What to keep, from the versions as they are now (``record`` uses the same: a
         parent rebuilt by another process meanwhile must not pass for this build's input).
         ``keep=False``: keep nothing (a run of part of a step, asked for by hand);
         ``whole``: all or nothing (a step that writes its tables together)."""
-        versions = self._versions()
-        existing = existing_tables(self.warehouse, self.keys) if self.warehouse.exists() else set()
+        versions, existing = self._state()
         plan = plan_step(self.keys, self.parents, versions, existing, self.context, self.report_dates,
                          self.reads_report_dates)
         if not keep or (whole and plan.build):

@@ -24,6 +24,15 @@ def connect(path: Path | str, *, read_only: bool = False) -> Iterator[duckdb.Duc
         connection.close()
 
 
+def table_exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether `schema.name` is a table (or view) of the connected database."""
+    schema, name = table.split(".")
+    return bool(connection.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, name],
+    ).fetchall()[0][0])
+
+
 def query_dicts(connection: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
     cursor = connection.execute(sql, params or [])
     names = [column[0] for column in cursor.description]

@@ -26,7 +26,7 @@ import pandas as pd
 from orchestration.publishing import build_file, sweep_leftovers
 from orchestration.settings import WarehouseSettings
 from orchestration.spark_catalog import dagster_table_dir, refresh_catalog, spark_tables
-from orchestration.warehouse import connect
+from orchestration.warehouse import connect, table_exists
 
 
 class WarehouseTables(Protocol):
@@ -62,12 +62,8 @@ class DuckDBTables:
             connection.execute(f"create or replace table {table} as select {columns} from frame")
 
     def exists(self, table: str) -> bool:
-        schema, name = table.split(".")
         with connect(self.path) as connection:
-            return bool(connection.execute(
-                "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-                [schema, name],
-            ).fetchall()[0][0])
+            return table_exists(connection, table)
 
 
 def _typed_columns(table: str, frame: pd.DataFrame, column_types: Mapping[str, str]) -> str:

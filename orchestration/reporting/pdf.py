@@ -12,6 +12,7 @@ in this process."""
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,7 +41,21 @@ def _render_batch(jobs: Sequence[tuple[str, str]]) -> int:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     fonts = FontConfiguration()  # one per process: the fonts are parsed once
-    for html, pdf in jobs:
-        HTML(filename=html).write_pdf(pdf, font_config=fonts)
+    # A render builds hundreds of thousands of objects that live until the PDF is
+    # written, so the cyclic collector keeps walking a heap with almost no garbage: about
+    # a fifth of the CPU time (perf). One collection per PDF frees the same memory and
+    # renders a national date's 78 PDFs in 234 s of CPU instead of 272 s, byte-identical.
+    # The collector is put back on afterwards: a small batch runs in the Dagster step.
+    collector_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        for html, pdf in jobs:
+            try:
+                HTML(filename=html).write_pdf(pdf, font_config=fonts)
+            finally:
+                gc.collect()
+    finally:
+        if collector_was_on:
+            gc.enable()
     return len(jobs)
 

@@ -10,6 +10,8 @@ with events as (
         recorded_on,
         status_code,
         tracker_org,
+        reason_code,
+        placement,
         min(case when status_code = 5 then recorded_on end) over (partition by child_id) as deceased_on
     from {{ ref('int_tracking_events') }}
 ),
@@ -32,7 +34,9 @@ days as (
         case when recorded_on = deceased_on then 5 else status_code end as status_code,
         event_id as last_event_id,
         recorded_at as last_event_at,
-        tracker_org as last_tracker_org
+        tracker_org as last_tracker_org,
+        reason_code as last_reason_code,
+        placement as last_placement
     from last_event_of_day
     where rank_in_day = 1
 ),
@@ -64,5 +68,7 @@ select
     status_run,
     last_event_id,
     last_event_at,
-    last_tracker_org
+    last_tracker_org,
+    last_reason_code,
+    last_placement
 from runs

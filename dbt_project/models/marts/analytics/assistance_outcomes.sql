@@ -1,10 +1,17 @@
 -- Assistance given (any event on or before the report date) and how many of the children
 -- who received it are back in education on that date.
-with assisted as (
-    select distinct dates.report_date, given.child_id, given.assistance
+with first_given as (
+    -- a child counts as assisted from the first time it was given the assistance
+    select child_id, assistance, min(recorded_on) as first_given_on
+    from {{ ref('int_tracking_event_assistance') }}
+    group by all
+),
+
+assisted as (
+    select dates.report_date, first_given.child_id, first_given.assistance
     from {{ ref('dim_report_dates') }} as dates
-    inner join {{ ref('int_tracking_event_assistance') }} as given
-        on given.recorded_on <= dates.report_date
+    inner join first_given
+        on first_given.first_given_on <= dates.report_date
 )
 
 select
@@ -14,9 +21,7 @@ select
     {{ count_where("status.status_code = 1") }} as children_returned,
     cast(round(100.0 * {{ count_where("status.status_code = 1") }} / count(*), 2) as double) as return_rate_pct
 from assisted
-inner join {{ ref('int_cohort_children') }} as cohort
-    on cohort.child_id = assisted.child_id
-inner join {{ ref('fct_child_status') }} as status
+inner join {{ ref('int_child_status_on_report_dates') }} as status
     on status.report_date = assisted.report_date
-    and status.child_key = cohort.child_key
+    and status.child_id = assisted.child_id
 group by all

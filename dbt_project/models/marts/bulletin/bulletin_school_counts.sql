@@ -3,21 +3,11 @@
 -- {{ smallest_printed_count() }} of the province's children on that date; the others
 -- are one row ('other', with how many schools it holds); children whose list gave no
 -- school code are the row 'none'. The school is the one in the child's details on the
--- report date (int_child_details_history). Input of bulletin_protected_cells.
+-- report date (int_child_status_on_report_dates). Input of bulletin_protected_cells.
 with child_schools as (
-    select
-        children.report_date,
-        children.province_code,
-        children.status_code,
-        details.school_code
-    from {{ ref('fct_child_status') }} as children
-    inner join {{ ref('int_cohort_children') }} as cohort
-        on cohort.child_key = children.child_key
-    inner join {{ ref('int_child_details_history') }} as details
-        on details.child_id = cohort.child_id
-        and details.valid_from <= children.report_date
-        and (details.valid_to is null or details.valid_to > children.report_date)
-    where children.province_code is not null
+    select report_date, province_code, status_code, school_code
+    from {{ ref('int_child_status_on_report_dates') }}
+    where province_code is not null
 ),
 
 sized as (

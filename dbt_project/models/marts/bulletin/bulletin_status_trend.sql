@@ -24,22 +24,46 @@ points as (
     select report_date as trend_date from {{ ref('dim_report_dates') }}
 ),
 
-statuses_on_points as (
+-- Each child's status as intervals from its first list date on: "being tracked" (4)
+-- until its first event, then its status history.
+status_intervals as (
     select
-        points.trend_date,
-        coalesce(status.status_code, 4) as status_code
-    from points
-    inner join {{ ref('int_cohort_children') }} as cohort
-        on cohort.first_listed_on <= points.trend_date
-    left join {{ ref('int_child_status_history') }} as status
-        on status.child_id = cohort.child_id
-        and status.valid_from <= points.trend_date
-        and (status.valid_to is null or status.valid_to > points.trend_date)
+        cohort.first_listed_on as valid_from,
+        first_event.first_event_on as valid_to,
+        4 as status_code
+    from {{ ref('int_cohort_children') }} as cohort
+    left join (
+        select child_id, min(valid_from) as first_event_on
+        from {{ ref('int_child_status_history') }}
+        group by child_id
+    ) as first_event
+        on first_event.child_id = cohort.child_id
+    union all
+    select valid_from, valid_to, status_code
+    from {{ ref('int_child_status_history') }}
+),
+
+-- A day's count in a status is the intervals begun on or before it minus those ended on
+-- or before it: summing each day's starts and ends first keeps the join to the points
+-- small (days × statuses) instead of points × children.
+daily_changes as (
+    select on_date, status_code, sum(change) as change
+    from (
+        select valid_from as on_date, status_code, 1 as change from status_intervals
+        union all
+        select valid_to as on_date, status_code, -1 as change from status_intervals where valid_to is not null
+    ) as edges
+    group by all
 ),
 
 counts as (
-    select trend_date, status_code, count(*) as children
-    from statuses_on_points
+    select
+        points.trend_date,
+        daily_changes.status_code,
+        cast(sum(daily_changes.change) as {{ dbt.type_bigint() }}) as children
+    from points
+    inner join daily_changes
+        on daily_changes.on_date <= points.trend_date
     group by all
 )
 

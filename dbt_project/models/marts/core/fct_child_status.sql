@@ -1,56 +1,16 @@
 -- One row per cohort child per report date: its status, stage, agency and place on
 -- that date. Pseudonymous: child_key only, no personal data.
-with report_dates as (
-    select report_date from {{ ref('dim_report_dates') }}
-),
-
-cohort_on_date as (
-    select
-        report_dates.report_date,
-        cohort.child_id,
-        cohort.child_key,
-        cohort.first_listed_on,
-        cohort.source_agency
-    from {{ ref('int_cohort_children') }} as cohort
-    inner join report_dates
-        on cohort.first_listed_on <= report_dates.report_date
-),
-
-with_details as (
-    select
-        cohort_on_date.*,
-        details.education_stage,
-        details.province_code,
-        details.district_code
-    from cohort_on_date
-    inner join {{ ref('int_child_details_history') }} as details
-        on details.child_id = cohort_on_date.child_id
-        and details.valid_from <= cohort_on_date.report_date
-        and (details.valid_to is null or details.valid_to > cohort_on_date.report_date)
-)
-
 select
-    with_details.report_date,
-    with_details.child_key,
-    -- no event yet: still being tracked
-    coalesce(status.status_code, 4) as status_code,
-    with_details.education_stage,
-    with_details.source_agency,
-    with_details.province_code,
-    with_details.district_code,
-    with_details.first_listed_on,
-    {{ dbt.datediff('with_details.first_listed_on', 'with_details.report_date', 'day') }} as days_since_listing,
-    -- before any event, and through a first run of "being tracked" events, the child has
-    -- been in status 4 since it was listed
-    case
-        when status.status_code is null or (status.status_code = 4 and status.status_run = 1)
-            then with_details.first_listed_on
-        else status.status_since
-    end as status_since,
-    status.last_event_at,
-    status.last_tracker_org
-from with_details
-left join {{ ref('int_child_status_history') }} as status
-    on status.child_id = with_details.child_id
-    and status.valid_from <= with_details.report_date
-    and (status.valid_to is null or status.valid_to > with_details.report_date)
+    report_date,
+    child_key,
+    status_code,
+    education_stage,
+    source_agency,
+    province_code,
+    district_code,
+    first_listed_on,
+    days_since_listing,
+    status_since,
+    last_event_at,
+    last_tracker_org
+from {{ ref('int_child_status_on_report_dates') }}

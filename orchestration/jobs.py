@@ -25,22 +25,44 @@ from datetime import date, timedelta
 
 from dagster import (
     AssetSelection,
+    HookContext,
     PartitionedConfig,
     RunRequest,
     ScheduleEvaluationContext,
     TimeWindowPartitionsDefinition,
     define_asset_job,
+    failure_hook,
     schedule,
+    success_hook,
 )
+
+from orchestration.memory import release_freed_memory
 
 BANGKOK = "Asia/Bangkok"
 PARTITION_TAG = "dagster/partition"  # what marks a run as a partition's run (Dagster's tag)
 FIRST_REPORT_SUNDAY = "2022-01-23"  # the first Sunday after the programme's launch (17 Jan 2022)
 
+
+
+# Every step runs in the run's one process: what a step freed is given back before the
+# next one starts, or the run's peak is the sum of its steps' (orchestration/memory.py).
+@success_hook(name="release_memory_after_step")
+def release_memory_after_success(context: HookContext) -> None:
+    release_freed_memory()
+
+
+@failure_hook(name="release_memory_after_failed_step")
+def release_memory_after_failure(context: HookContext) -> None:
+    release_freed_memory()
+
+
+RELEASE_MEMORY = {release_memory_after_success, release_memory_after_failure}
+
 warehouse_job = define_asset_job(
     name="warehouse",
     selection=AssetSelection.all(),
     description="Load new deliveries, build the warehouse, check it and publish the bulletins.",
+    hooks=RELEASE_MEMORY,
 )
 
 # One partition per Sunday, keyed by its date (2022-07-31). Dagster's window for a key
@@ -84,6 +106,7 @@ weekly_bulletin_job = define_asset_job(
         "Sunday and the one before, check them and publish that Sunday's bulletins. Launch a partition to "
         "rebuild a past week's bulletins."
     ),
+    hooks=RELEASE_MEMORY,
 )
 
 

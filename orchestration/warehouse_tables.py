@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -29,13 +29,20 @@ from orchestration.spark_catalog import dagster_table_dir, refresh_catalog, spar
 from orchestration.warehouse import connect, table_exists
 
 
-class WarehouseTables(Protocol):
-    def read(self, table: str) -> pd.DataFrame:
-        """Every row of `table` ('<schema>.<name>')."""
+# Rows of the table being replaced that stay in it: (column, its values as text).
+Keep = tuple[str, Sequence[str]]
 
-    def replace(self, table: str, frame: pd.DataFrame, column_types: Mapping[str, str]) -> None:
-        """Create `table`, or replace it in one step, with the rows of `frame`; its
-        columns are `column_types`' keys in that order, with those types."""
+
+class WarehouseTables(Protocol):
+    def read(self, table: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """Every row of `table` ('<schema>.<name>'): all its columns, or `columns`."""
+
+    def replace(self, table: str, frame: pd.DataFrame, column_types: Mapping[str, str],
+                keep: Keep | None = None) -> int:
+        """Create `table`, or replace it in one step, with the rows of `frame`, and with
+        the table's own rows whose `keep` column, cast to text, is one of `keep`'s values;
+        its columns are `column_types`' keys in that order, with those types. Returns how
+        many rows the table now has."""
 
     def exists(self, table: str) -> bool:
         ...
@@ -49,21 +56,39 @@ class DuckDBTables:
     def __init__(self, path: Path | str) -> None:
         self.path = path
 
-    def read(self, table: str) -> pd.DataFrame:
+    def read(self, table: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
         with connect(self.path) as connection:
-            return connection.execute(f"select * from {table}").df()
+            return connection.execute(f"select {_select_list(columns)} from {table}").df()
 
-    def replace(self, table: str, frame: pd.DataFrame, column_types: Mapping[str, str]) -> None:
+    def replace(self, table: str, frame: pd.DataFrame, column_types: Mapping[str, str],
+                keep: Keep | None = None) -> int:
         columns = _typed_columns(table, frame, column_types)
         schema = table.split(".")[0]
         with connect(self.path) as connection:
             connection.register("frame", frame)
             connection.execute(f"create schema if not exists {schema}")
-            connection.execute(f"create or replace table {table} as select {columns} from frame")
+            connection.execute("begin transaction")
+            if keep and keep[1]:  # the kept rows stay where they are: only the others are written
+                connection.register("kept", _kept_values(keep))
+                connection.execute(f'delete from {table} where cast("{keep[0]}" as string) not in'
+                                   f' (select kept_value from kept)')
+                connection.execute(f"insert into {table} select {columns} from frame")
+            else:
+                connection.execute(f"create or replace table {table} as select {columns} from frame")
+            connection.execute("commit")
+            return connection.execute(f"select count(*) from {table}").fetchone()[0]
 
     def exists(self, table: str) -> bool:
         with connect(self.path) as connection:
             return table_exists(connection, table)
+
+
+def _select_list(columns: Sequence[str] | None) -> str:
+    return ", ".join(f'"{name}"' for name in columns) if columns else "*"
+
+
+def _kept_values(keep: Keep) -> pd.DataFrame:
+    return pd.DataFrame({"kept_value": pd.Series(list(keep[1]), dtype="string")})
 
 
 def _typed_columns(table: str, frame: pd.DataFrame, column_types: Mapping[str, str]) -> str:
@@ -86,34 +111,48 @@ class ParquetTables:
     def __init__(self, settings: WarehouseSettings) -> None:
         self.settings = settings
 
-    def read(self, table: str) -> pd.DataFrame:
+    def read(self, table: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        folder = self._folder(table)
+        with duckdb.connect() as connection:
+            return connection.execute(f"select {_select_list(columns)} from read_parquet(?)",
+                                      [str(folder / "*.parquet")]).df()
+
+    def _folder(self, table: str) -> Path:
         folder = spark_tables(self.settings).get(table)
         if folder is None:
             raise KeyError(f"{table}: no such table under {self.settings.spark_dir}")
         _keep_newest(folder)
-        with duckdb.connect() as connection:
-            return connection.execute("select * from read_parquet(?)", [str(folder / "*.parquet")]).df()
+        return folder
 
-    def replace(self, table: str, frame: pd.DataFrame, column_types: Mapping[str, str]) -> None:
+    def replace(self, table: str, frame: pd.DataFrame, column_types: Mapping[str, str],
+                keep: Keep | None = None) -> int:
         columns = _typed_columns(table, frame, column_types)
-        folder = dagster_table_dir(self.settings, table)
-        folder.mkdir(parents=True, exist_ok=True)
-        name = f"{time.time_ns():020d}-{uuid.uuid4().hex}.parquet"
-        # Hidden while written (publishing.build_file): Spark skips names starting with '.',
-        # the catalog reads *.parquet.
+        rows = f"select {columns} from frame"
         with duckdb.connect() as connection:
             connection.register("frame", frame)
+            if keep and keep[1]:  # the one new file holds the kept rows too
+                connection.register("kept", _kept_values(keep))
+                old = str(self._folder(table) / "*.parquet").replace("'", "''")
+                rows += (f" union all select {columns} from read_parquet('{old}')"
+                         f' where cast("{keep[0]}" as string) in (select kept_value from kept)')
+            folder = dagster_table_dir(self.settings, table)
+            folder.mkdir(parents=True, exist_ok=True)
+            name = f"{time.time_ns():020d}-{uuid.uuid4().hex}.parquet"
+            # Hidden while written (publishing.build_file): Spark skips names starting with
+            # '.', the catalog reads *.parquet.
 
             def copy_to(scratch: Path) -> None:
                 target = str(scratch).replace("'", "''")
-                connection.execute(f"copy (select {columns} from frame) to '{target}' (format parquet)")
+                connection.execute(f"copy ({rows}) to '{target}' (format parquet)")
 
             build_file(folder / name, copy_to)
+            count = connection.execute("select count(*) from read_parquet(?)", [str(folder / name)]).fetchone()[0]
         for path in folder.iterdir():
             if path.name != name and path.suffix == ".parquet":
                 path.unlink()
         sweep_leftovers(folder)  # what an interrupted replace left being written
         refresh_catalog(self.settings)
+        return count
 
     def exists(self, table: str) -> bool:
         return table in spark_tables(self.settings)

@@ -16,7 +16,7 @@ import pytest
 from dagster import build_asset_context
 
 from orchestration.reporting import protection
-from orchestration.reporting.protected_cells import bulletin_protected_cells
+from orchestration.reporting.protected_cells import bulletin_protected_cells, previous_digests
 from orchestration.reporting.protection import CELL_COLUMNS, COLUMNS, INPUTS_DIGEST
 from orchestration.settings import WarehouseSettings
 from tests.test_suppression import synthetic_date
@@ -40,23 +40,26 @@ def inputs(seed: int = 5) -> tuple[list, list, list, list]:
     return provinces, districts, schools, transitions
 
 
+def frames(records) -> list[pd.DataFrame]:
+    return [pd.DataFrame(part) for part in records]
+
+
 def full(provinces, districts, schools, transitions) -> list[dict]:
     """The full computation, with each date's digest: what a run without reuse stores."""
     algorithm = protection.algorithm_digest()
     by_date = protection._inputs_by_date(provinces, districts, schools, transitions)
-    digests = {day: protection.inputs_digest(by_date[day], algorithm) for day in by_date}
+    digests = {day: protection.inputs_digest(tuple(frames(by_date[day])), algorithm) for day in by_date}
     return [{**cell, INPUTS_DIGEST: digests[cell["report_date"]]}
             for cell in protection.protect_bulletins(provinces, districts, schools, transitions)]
 
 
-def stored(cells: list[dict]):
-    """previous_digests and previous_cells as the model reads them from the table."""
-    digests = {cell["report_date"]: cell[INPUTS_DIGEST] for cell in cells}
+def stored(cells: list[dict]) -> dict:
+    """The previous digests as the asset reads them from the table."""
+    return {cell["report_date"]: cell[INPUTS_DIGEST] for cell in cells}
 
-    def read(dates):
-        return [dict(cell) for cell in cells if cell["report_date"] in set(dates)]
 
-    return digests, read
+def of_dates(cells: list[dict], dates) -> list[dict]:
+    return [cell for cell in cells if cell["report_date"] in set(dates)]
 
 
 @pytest.fixture
@@ -77,13 +80,13 @@ def test_reusing_every_date_gives_exactly_the_full_computation(protected_dates):
     records = inputs()
     expected = full(*records)
     protected_dates.clear()
-    first, reuse = protection.protect_bulletins_reusing(*records, {}, lambda dates: [])
+    first, reuse = protection.protect_bulletins_reusing(*frames(records), {})
     assert first == expected
     assert reuse.reused == [] and reuse.computed == DATES and protected_dates == DATES
     assert [list(cell) for cell in first] == [list(CELL_COLUMNS)] * len(first)
     protected_dates.clear()
-    again, reuse = protection.protect_bulletins_reusing(*records, *stored(first))
-    assert again == expected
+    again, reuse = protection.protect_bulletins_reusing(*frames(records), stored(first))
+    assert again == []  # every stored cell stays
     assert reuse.reused == DATES and reuse.computed == [] and protected_dates == []
     assert reuse.summary() == "3 report date(s) reused from the previous run, 0 computed"
 
@@ -103,11 +106,11 @@ def test_a_changed_count_on_one_date_recomputes_that_date_only(protected_dates):
         row_2["children"] += 1
     changed = (provinces, districts, schools, transitions)
     protected_dates.clear()
-    cells, reuse = protection.protect_bulletins_reusing(*changed, *stored(previous))
+    cells, reuse = protection.protect_bulletins_reusing(*frames(changed), stored(previous))
     assert protected_dates == [DATES[1]]
     assert reuse.computed == [DATES[1]] and reuse.reused == [DATES[0], DATES[2]]
-    assert cells == full(*changed)
-    assert cells != previous
+    assert cells == of_dates(full(*changed), [DATES[1]])
+    assert cells != of_dates(previous, [DATES[1]])
 
 
 def test_a_changed_algorithm_recomputes_every_date(protected_dates, tmp_path):
@@ -120,34 +123,10 @@ def test_a_changed_algorithm_recomputes_every_date(protected_dates, tmp_path):
     assert protection.algorithm_digest([code]) != before
     assert protection.algorithm_digest() == protection.algorithm_digest(protection.ALGORITHM_FILES)
     protected_dates.clear()
-    cells, reuse = protection.protect_bulletins_reusing(*records, *stored(previous), algorithm="another algorithm")
+    cells, reuse = protection.protect_bulletins_reusing(*frames(records), stored(previous), algorithm="another")
     assert reuse.reused == [] and protected_dates == DATES
     assert [{k: v for k, v in c.items() if k != INPUTS_DIGEST} for c in cells] == \
         [{k: v for k, v in c.items() if k != INPUTS_DIGEST} for c in previous]
-
-
-def test_without_usable_previous_cells_every_date_is_computed(protected_dates):
-    records = inputs()
-    expected = full(*records)
-    digests, read = stored(expected)
-    old_shape = [{column: cell[column] for column in COLUMNS} for cell in expected]  # before inputs_digest
-
-    def failing(dates):
-        raise OSError("disk gone")
-
-    cases = {
-        "no previous table": ({}, lambda dates: []),
-        "old-shaped table": (digests, lambda dates: [c for c in old_shape if c["report_date"] in dates]),
-        "digests without their cells": (digests, lambda dates: []),
-        "cells of another digest": (digests, lambda dates: [{**c, INPUTS_DIGEST: "0" * 64} for c in read(dates)]),
-        "unreadable": (digests, failing),
-    }
-    for case, previous in cases.items():
-        protected_dates.clear()
-        cells, reuse = protection.protect_bulletins_reusing(*records, *previous)
-        assert cells == expected, case
-        assert reuse.reused == [] and protected_dates == DATES, case
-    assert "previous cells unreadable: OSError: disk gone" in reuse.summary()
 
 
 def test_a_date_no_longer_asked_for_disappears_and_a_new_one_is_computed(protected_dates):
@@ -156,19 +135,18 @@ def test_a_date_no_longer_asked_for_disappears_and_a_new_one_is_computed(protect
     later = [[r for r in part if r["report_date"] != DATES[0]] for part in records]
     previous = stored(full(*earlier))
     protected_dates.clear()
-    cells, reuse = protection.protect_bulletins_reusing(*later, *previous)
+    cells, reuse = protection.protect_bulletins_reusing(*frames(later), previous)
     assert reuse.reused == [DATES[1]] and reuse.computed == [DATES[2]] and protected_dates == [DATES[2]]
-    assert {c["report_date"] for c in cells} == set(DATES[1:])
-    assert cells == full(*later)
+    assert cells == of_dates(full(*later), [DATES[2]])
 
 
 def test_the_digest_depends_on_the_values_not_on_how_they_were_read():
     """DuckDB through pandas gives Timestamps for dates, numpy integers, floats for an
-    integer column with nulls; records come in any order, keys in any order."""
+    integer column with nulls; rows come in any order, columns in any order."""
     provinces, districts, schools, transitions = (part for part in inputs())
     day = DATES[1]
     one_date = [[r for r in part if r["report_date"] == day] for part in (provinces, districts, schools, transitions)]
-    digest = protection.inputs_digest(tuple(one_date), "a")
+    digest = protection.inputs_digest(tuple(frames(one_date)), "a")
 
     def as_pandas_gives(record):
         return dict(reversed([(k, pd.Timestamp(v) if k == "report_date" else
@@ -179,14 +157,23 @@ def test_the_digest_depends_on_the_values_not_on_how_they_were_read():
     shuffled = [list(map(as_pandas_gives, part)) for part in one_date]
     for part in shuffled:
         random.Random(1).shuffle(part)
-    assert protection.inputs_digest(tuple(shuffled), "a") == digest
-    assert protection.inputs_digest(tuple(one_date), "b") != digest
+    read_back = frames(shuffled)
+    assert pd.api.types.is_datetime64_any_dtype(read_back[2]["report_date"])
+    assert protection.inputs_digest(tuple(read_back), "a") == digest
+    # columns of Python objects (the value-by-value path) give the same text
+    as_objects = [frame.astype(object) for frame in frames(one_date)]
+    assert as_objects[2]["children"].dtype == object
+    assert protection.inputs_digest(tuple(as_objects), "a") == digest
+    assert protection.inputs_digest(tuple(frames(one_date)), "b") != digest
     moved = [list(part) for part in one_date]
     moved[3] = moved[0] + moved[3][1:]  # a record moved from one input to another
-    assert protection.inputs_digest(tuple(moved), "a") != digest
+    assert protection.inputs_digest(tuple(frames(moved)), "a") != digest
     bumped = [list(map(dict, part)) for part in one_date]
     bumped[2][0]["children"] += 1
-    assert protection.inputs_digest(tuple(bumped), "a") != digest
+    assert protection.inputs_digest(tuple(frames(bumped)), "a") != digest
+    quoted = [list(map(dict, part)) for part in one_date]
+    quoted[2][0]["school_key"] = 'a "quoted"\nkey'  # escaped by JSON: still one value, one line
+    assert protection.inputs_digest(tuple(frames(quoted)), "a") != digest
     assert protection._canonical(datetime(2022, 6, 30)) == protection._canonical(day) == "2022-06-30"
     assert protection._canonical(np.int32(7)) == protection._canonical(7.0) == 7
 
@@ -196,8 +183,9 @@ def test_the_digest_depends_on_the_values_not_on_how_they_were_read():
 
 def test_the_asset_rebuilt_from_its_own_table_is_the_same_table(tmp_path, protected_dates):
     """Twice through the asset, as two runs: the second reads the first's table
-    (DuckDB's dates, integers and nulls), reuses every date, and writes the same table,
-    row for row in the same order; the first replaces a table of an older shape."""
+    (DuckDB's dates, integers and nulls), reuses every date, and leaves the same table;
+    the first replaces a table of an older shape. A date with one cell of another
+    digest, or of none, is protected again and its rows replaced."""
     settings = WarehouseSettings(landing_dir=str(tmp_path / "landing"), out_dir=str(tmp_path / "out"),
                                  report_dates=",".join(day.isoformat() for day in DATES))
     provinces, districts, schools, transitions = inputs()
@@ -216,7 +204,11 @@ def test_the_asset_rebuilt_from_its_own_table_is_the_same_table(tmp_path, protec
         result = bulletin_protected_cells(context=build_asset_context(), settings=settings)
         with duckdb.connect(str(settings.warehouse_path), read_only=True) as connection:
             rows = connection.execute("select * from marts.bulletin_protected_cells").fetchall()
-        return rows, dict(result.metadata)
+        return in_order(rows), {name: value.value if hasattr(value, "value") else value
+                                for name, value in result.metadata.items()}
+
+    def in_order(rows):  # a table's rows have no order: compare them sorted
+        return sorted(rows, key=lambda row: tuple("" if value is None else str(value) for value in row))
 
     first, first_metadata = build()
     assert protected_dates == DATES
@@ -227,7 +219,8 @@ def test_the_asset_rebuilt_from_its_own_table_is_the_same_table(tmp_path, protec
     assert (second_metadata["report_dates_reused"], second_metadata["report_dates_computed"]) == (len(DATES), 0)
     assert second == first
     expected = full(provinces, districts, schools, transitions)
-    assert first == [tuple(cell[column] for column in CELL_COLUMNS) for cell in expected]
+    assert first == in_order([tuple(cell[column] for column in CELL_COLUMNS) for cell in expected])
+    assert first_metadata["dagster/row_count"] == second_metadata["dagster/row_count"] == len(expected)
 
     # one cell of a date with another digest, one of another date with none: both dates
     # are protected again, the third is kept
@@ -241,3 +234,26 @@ def test_the_asset_rebuilt_from_its_own_table_is_the_same_table(tmp_path, protec
     assert protected_dates == DATES[1:]
     assert (third_metadata["report_dates_reused"], third_metadata["report_dates_computed"]) == (1, 2)
     assert third == first
+    assert third_metadata["dagster/row_count"] == len(expected)
+
+
+def test_previous_digests_trusts_a_date_only_when_every_cell_carries_one_digest():
+    class Stored:
+        def __init__(self, frame):
+            self.frame = frame
+
+        def exists(self, table):
+            return self.frame is not None
+
+        def read(self, table, columns=None):
+            if isinstance(self.frame, Exception):
+                raise self.frame
+            return self.frame[columns]
+
+    day_1, day_2, day_3 = (pd.Timestamp(day) for day in DATES)
+    cells = pd.DataFrame({"report_date": [day_1, day_1, day_2, day_2, day_3, day_3],
+                          INPUTS_DIGEST: ["a", "a", "b", "c", "d", None], "page": ["national"] * 6})
+    assert previous_digests(Stored(cells)) == ({DATES[0]: "a"}, None)
+    assert previous_digests(Stored(None)) == ({}, "no previous table")
+    digests, why_not = previous_digests(Stored(KeyError("inputs_digest")))
+    assert digests == {} and why_not == "previous table unreadable: KeyError: 'inputs_digest'"

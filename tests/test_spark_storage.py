@@ -256,6 +256,20 @@ def test_replace_leaves_one_file_with_the_new_rows(tmp_path):
     assert tables.read("marts.cells")["page"].tolist() == ["b"]
 
 
+def test_replace_keeping_some_rows_writes_one_file_with_them_and_the_new_rows(tmp_path):
+    settings = _spark_settings(tmp_path)
+    tables = ParquetTables(settings)
+    one = {"page": "a", "share": 1.0, "children": 1, "is_small": False, "report_date": "2022-05-31", "rank": 1}
+    assert tables.replace("marts.cells", pd.DataFrame([one, one | {"report_date": "2022-06-30"}]), TYPES) == 2
+    new = pd.DataFrame([one | {"page": "b", "report_date": "2022-06-30"}, one | {"page": "c", "report_date": None}])
+    assert tables.replace("marts.cells", new, TYPES, keep=("report_date", ["2022-05-31", "2022-07-31"])) == 3
+    assert len(list(dagster_table_dir(settings, "marts.cells").iterdir())) == 1
+    back = tables.read("marts.cells", ["page", "report_date"])
+    days = back["report_date"].dt.strftime("%Y-%m-%d").fillna("none")
+    assert sorted(zip(back["page"], days)) == [("a", "2022-05-31"), ("b", "2022-06-30"), ("c", "none")]
+    assert _parquet_types(dagster_table_dir(settings, "marts.cells")) == DUCKDB_TYPES
+
+
 def test_a_replace_interrupted_before_removing_the_old_file_reads_as_the_new_table(tmp_path):
     settings = _spark_settings(tmp_path)
     tables = ParquetTables(settings)

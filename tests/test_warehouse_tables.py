@@ -44,3 +44,20 @@ def test_a_frame_without_the_tables_columns_is_refused(tmp_path):
     tables = DuckDBTables(tmp_path / "warehouse.duckdb")
     with pytest.raises(ValueError, match="marts.cells"):
         tables.replace("marts.cells", pd.DataFrame({"page": ["a"]}), TYPES)
+
+
+def test_replace_keeping_some_rows_writes_only_the_others(tmp_path):
+    """The protection's weekly run: the dates it did not compute again keep their rows."""
+    tables = DuckDBTables(tmp_path / "warehouse.duckdb")
+    row = {"page": "a", "share": 1.0, "children": 1, "is_small": False}
+    old = pd.DataFrame([row | {"report_date": day, "children": n} for n, day in
+                        enumerate(["2022-05-31", "2022-05-31", "2022-06-30", "2022-07-31"])])
+    assert tables.replace("marts.cells", old[list(TYPES)], TYPES) == 4
+    new = pd.DataFrame([row | {"report_date": "2022-06-30", "children": 9}, row | {"report_date": "2022-08-31"}])
+    assert tables.replace("marts.cells", new[list(TYPES)], TYPES, keep=("report_date", ["2022-05-31"])) == 4
+    back = tables.read("marts.cells", ["report_date", "children"]).sort_values(["report_date", "children"])
+    assert list(back.columns) == ["report_date", "children"]
+    assert [(str(day.date()), n) for day, n in back.itertuples(index=False)] == [
+        ("2022-05-31", 0), ("2022-05-31", 1), ("2022-06-30", 9), ("2022-08-31", 1)]
+    # nothing to keep: a plain replace, whatever the old table's shape
+    assert tables.replace("marts.cells", new[list(TYPES)], TYPES, keep=("report_date", [])) == 2

@@ -5,11 +5,9 @@ suppression.py). dbt reads the table as the source bulletin.bulletin_protected_c
 where its tests are, and builds the published sub-national tables on it.
 
 Protecting a national run's report dates takes minutes, and a weekly run adds one date
-to dates whose counts have not changed: the table the previous run wrote is read first,
-and a date whose cells carry the digest of this run's inputs keeps them
-(protection.protect_bulletins_reusing)."""
-
-from collections.abc import Callable
+to dates whose counts have not changed: a date whose stored cells all carry the digest
+of this run's inputs (protection.protect_bulletins_reusing) keeps its rows in the table,
+and only the other dates are protected and written."""
 
 import pandas as pd
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
@@ -27,37 +25,19 @@ COLUMN_TYPES = {"report_date": "date", "page": "string", "table_name": "string",
                 INPUTS_DIGEST: "string"}
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    frame = frame.copy()
-    frame["report_date"] = pd.to_datetime(frame["report_date"]).dt.date
-    return frame.to_dict("records")
-
-
-def _no_cells(dates: list) -> list[dict]:
-    return []
-
-
-def previous_cells(tables: WarehouseTables) -> tuple[dict, Callable[[list], list[dict]], str | None]:
-    """What the previous run left: (report_date -> an inputs_digest of its cells, a reader
-    of the stored cells of some dates in their stored order, why nothing can be reused).
-    One digest per date is enough here: protect_bulletins_reusing keeps a date only when
-    every cell it reads back carries that date's digest."""
+def previous_digests(tables: WarehouseTables) -> tuple[dict, str | None]:
+    """What the previous run left: (report_date -> the inputs_digest every stored cell of
+    that date carries, why nothing can be reused). A date with a cell of another digest,
+    or of none, is left out: it is protected again."""
     try:
         if not tables.exists(CELLS):
-            return {}, _no_cells, "no previous table"
-        previous = tables.read(CELLS)
-    except Exception as error:  # a cache must never fail the run
-        return {}, _no_cells, f"previous table unreadable: {type(error).__name__}: {error}"
-    if not set(CELL_COLUMNS) <= set(previous.columns):
-        return {}, _no_cells, f"the previous table has no {INPUTS_DIGEST}"
-    previous["report_date"] = pd.to_datetime(previous["report_date"]).dt.date
-    first = previous.dropna(subset=[INPUTS_DIGEST]).drop_duplicates("report_date")
-    digests = dict(zip(first["report_date"], first[INPUTS_DIGEST]))
-
-    def stored_cells(dates: list) -> list[dict]:
-        return previous.loc[previous["report_date"].isin(set(dates)), list(CELL_COLUMNS)].to_dict("records")
-
-    return digests, stored_cells, None
+            return {}, "no previous table"
+        previous = tables.read(CELLS, ["report_date", INPUTS_DIGEST])
+    except Exception as error:  # a cache must never fail the run (an older table has no digests)
+        return {}, f"previous table unreadable: {type(error).__name__}: {error}"
+    by_date = previous.groupby(pd.to_datetime(previous["report_date"]).dt.date)[INPUTS_DIGEST]
+    whole = (by_date.nunique() == 1) & (by_date.count() == by_date.size())
+    return by_date.first()[whole].to_dict(), None
 
 
 @asset(
@@ -69,14 +49,16 @@ def previous_cells(tables: WarehouseTables) -> tuple[dict, Callable[[list], list
 )
 def bulletin_protected_cells(context: AssetExecutionContext, settings: WarehouseSettings) -> MaterializeResult:
     tables = warehouse_tables(settings)
-    provinces, districts, schools, transitions = (_records(tables.read(f"marts.{name}")) for name in COUNT_MARTS)
-    digests, stored_cells, why_not = previous_cells(tables)
-    records, reuse = protect_bulletins_reusing(provinces, districts, schools, transitions, digests, stored_cells)
+    inputs = [tables.read(f"marts.{name}") for name in COUNT_MARTS]
+    digests, why_not = previous_digests(tables)
+    records, reuse = protect_bulletins_reusing(*inputs, digests)
+    del inputs
     context.log.info(f"bulletin_protected_cells: {reuse.summary()}" + (f"; {why_not}" if why_not else ""))
     cells = pd.DataFrame(records, columns=list(CELL_COLUMNS))
-    tables.replace(CELLS, cells, COLUMN_TYPES)
+    del records
+    rows = tables.replace(CELLS, cells, COLUMN_TYPES, keep=("report_date", [day.isoformat() for day in reuse.reused]))
     return MaterializeResult(metadata={
-        "dagster/row_count": len(cells),
+        "dagster/row_count": rows,
         "report_dates_reused": len(reuse.reused),
         "report_dates_computed": len(reuse.computed),
     })

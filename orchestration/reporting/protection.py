@@ -31,6 +31,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from orchestration.reporting import suppression
 from orchestration.reporting.suppression import (
     PUBLISHED,
@@ -251,7 +253,10 @@ def _check_adds_up(tables: Mapping[str, Table], province_table: Table, province:
 # dates whose inputs have not changed. A date's cells depend only on that date's records
 # of the four inputs and on this code, so each date's cells carry a digest of both
 # (INPUTS_DIGEST); a date whose digest is the one stored with the previous run's cells
-# gets those cells back unchanged, and only the others are protected again.
+# keeps those cells in the table, and only the others are protected again and written.
+# The digest is computed on whole columns (a million children's school counts in about
+# a second): turning every row into a record first took longer than the search itself
+# for a weekly run's one new date.
 
 INPUTS_DIGEST = "inputs_digest"
 CELL_COLUMNS = (*COLUMNS, INPUTS_DIGEST)
@@ -297,19 +302,51 @@ def _canonical(value: Any) -> Any:
     return str(value)
 
 
-def inputs_digest(inputs: tuple[list, list, list, list], algorithm: str) -> str:
-    """sha256 of one date's records of the four inputs (each record with its keys sorted,
-    the records of each input sorted, so that neither column nor row order counts) and of
-    the algorithm's digest."""
+def inputs_digest(inputs: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame], algorithm: str) -> str:
+    """sha256 of one date's rows of the four inputs and of the algorithm's digest. Each
+    value is written as the JSON of its canonical value (_canonical), the columns in name
+    order and the rows sorted, so that neither column nor row order counts, nor how the
+    values were read."""
     digest = hashlib.sha256(f"algorithm {algorithm}\n".encode())
-    for name, records in zip(_INPUTS, inputs, strict=True):
-        lines = sorted(json.dumps({key: _canonical(value) for key, value in record.items()}, sort_keys=True,
-                                  ensure_ascii=False, separators=(",", ":")) for record in records)
-        digest.update(f"{name} {len(lines)}\n".encode())
-        for line in lines:  # JSON escapes newlines: one record a line
-            digest.update(line.encode())
-            digest.update(b"\n")
+    for name, frame in zip(_INPUTS, inputs, strict=True):
+        columns = sorted(frame.columns) if len(frame) else []  # no rows: nothing, whatever its columns
+        texts = [_json_column(frame[column]) for column in columns]
+        lines = sorted(texts[0].str.cat(texts[1:], sep="\x1f").tolist()) if columns else []
+        digest.update(f"{name} {len(lines)} {json.dumps(columns, ensure_ascii=False)}\n".encode())
+        # JSON escapes control characters: one row a line, one value a field
+        digest.update("".join(f"{line}\n" for line in lines).encode())
     return digest.hexdigest()
+
+
+def _json_column(values: pd.Series) -> pd.Series:
+    """Each value's canonical JSON, vectorised for the types a reader gives whole columns
+    (integers, integers with nulls as floats, dates as datetimes); the same text as
+    _canonical value by value (the slower path, for columns of Python objects)."""
+    present = values.notna()
+    if pd.api.types.is_bool_dtype(values.dtype):
+        text = values.map({True: "true", False: "false"})
+    elif pd.api.types.is_numeric_dtype(values.dtype):
+        numbers_ = values[present].astype("float64")
+        if (numbers_ == numbers_.round()).all():
+            text = values.astype("Int64").astype("string")
+        else:
+            text = values.map(lambda value: json.dumps(_canonical(value)))
+    elif pd.api.types.is_datetime64_any_dtype(values.dtype) and values.dt.tz is None \
+            and (values[present] == values[present].dt.normalize()).all():
+        text = '"' + values.dt.strftime("%Y-%m-%d") + '"'
+    elif _all_text(values) and not values.str.contains(_ESCAPED, regex=True).any():
+        text = '"' + values.astype("string") + '"'  # nothing to escape: the JSON is the quoted text
+    else:
+        return values.map(lambda value: json.dumps(_canonical(value), ensure_ascii=False)).astype("string")
+    return text.astype("string").where(present, "null")
+
+
+def _all_text(values: pd.Series) -> bool:
+    return isinstance(values.dtype, pd.StringDtype) or (
+        values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) == "string")
+
+
+_ESCAPED = r'["\\\x00-\x1f]'  # what JSON escapes inside a string (ensure_ascii off)
 
 
 def _day(value: Any) -> str | None:
@@ -323,54 +360,42 @@ class Reuse:
 
     reused: list[Any]
     computed: list[Any]
-    note: str | None = None  # why previous cells could not be used, when that went wrong
 
     def summary(self) -> str:
-        text = (f"{len(self.reused)} report date(s) reused from the previous run, "
-                f"{len(self.computed)} computed")
-        return f"{text} ({self.note})" if self.note else text
+        return f"{len(self.reused)} report date(s) reused from the previous run, {len(self.computed)} computed"
 
 
 def protect_bulletins_reusing(
-    provinces: Iterable[Mapping[str, Any]],
-    districts: Iterable[Mapping[str, Any]],
-    schools: Iterable[Mapping[str, Any]],
-    transitions: Iterable[Mapping[str, Any]],
+    provinces: pd.DataFrame,
+    districts: pd.DataFrame,
+    schools: pd.DataFrame,
+    transitions: pd.DataFrame,
     previous_digests: Mapping[Any, str],
-    previous_cells: Callable[[list[Any]], Iterable[Mapping[str, Any]]],
     algorithm: str | None = None,
 ) -> tuple[list[dict], Reuse]:
-    """protect_bulletins' records, each with its date's INPUTS_DIGEST (CELL_COLUMNS), in
-    the same order, with the cells of the dates whose digest equals ``previous_digests``
-    (report_date -> digest of the stored cells) taken from ``previous_cells(dates)`` (the
-    stored records of those dates, in their stored order) instead of protected again.
-
-    The previous cells are trusted only as far as they show it: a date none of whose
-    cells come back, or one of whose cells carries another digest, is protected again,
-    and so is everything when reading them fails."""
+    """The inputs as DataFrames with protect_bulletins' columns. Returns the cells of the
+    report dates that must be protected (``Reuse.computed``), each with its date's
+    INPUTS_DIGEST (CELL_COLUMNS), and in ``Reuse.reused`` the dates whose stored cells
+    stay as they are: those whose digest in ``previous_digests`` (report_date -> the
+    digest every stored cell of that date carries) is this run's. Only the computed
+    dates' rows become records: at national scale the records, not the search, are what
+    a run that reuses every date would spend its time and memory on."""
     algorithm = algorithm or algorithm_digest()
-    by_date = _inputs_by_date(provinces, districts, schools, transitions)
-    dates = sorted(by_date)
+    frames = [_report_dates_as_dates(frame) for frame in (provinces, districts, schools, transitions)]
+    parts = [dict(tuple(frame.groupby("report_date", sort=False))) for frame in frames]
+    empty = [frame.iloc[0:0] for frame in frames]
+    dates = sorted(parts[0])  # only dates with provinces: the others print nothing
+    by_date = {day: tuple(part.get(day, none) for part, none in zip(parts, empty, strict=True)) for day in dates}
     digests = {day: inputs_digest(by_date[day], algorithm) for day in dates}
     previous = {_day(day): digest for day, digest in previous_digests.items()}
-    candidates = [day for day in dates if previous.get(_day(day)) == digests[day]]
-    stored: dict[Any, list[Mapping[str, Any]]] = defaultdict(list)
-    note = None
-    if candidates:
-        try:
-            for cell in previous_cells(candidates):
-                stored[_day(cell["report_date"])].append(cell)
-        except Exception as error:  # a cache must never fail the run: protect everything
-            stored, note = defaultdict(list), f"previous cells unreadable: {type(error).__name__}: {error}"
-    reused = [day for day in candidates if stored[_day(day)] and all(
-        cell.keys() >= set(CELL_COLUMNS) and cell[INPUTS_DIGEST] == digests[day] for cell in stored[_day(day)])]
+    reused = [day for day in dates if previous.get(_day(day)) == digests[day]]
     computed = [day for day in dates if day not in reused]
-    fresh = dict(zip(computed, _protect_dates([by_date[day] for day in computed]), strict=True))
-    out: list[dict] = []
-    for day in dates:
-        if day in fresh:
-            out += [{**cell, INPUTS_DIGEST: digests[day]} for cell in fresh[day]]
-        else:  # the report_date as this run's records give it, like a computed date's
-            out += [{**{column: cell[column] for column in CELL_COLUMNS}, "report_date": day}
-                    for cell in stored[_day(day)]]
-    return out, Reuse(reused=reused, computed=computed, note=note)
+    fresh = _protect_dates([tuple(part.to_dict("records") for part in by_date[day]) for day in computed])
+    cells = [{**cell, INPUTS_DIGEST: digests[day]} for day, day_cells in zip(computed, fresh, strict=True)
+             for cell in day_cells]
+    return cells, Reuse(reused=reused, computed=computed)
+
+
+def _report_dates_as_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """report_date as datetime.date, however it was read: the cells carry it as such."""
+    return frame.assign(report_date=pd.to_datetime(frame["report_date"]).dt.date)

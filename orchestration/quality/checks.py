@@ -14,7 +14,7 @@ from dagster import (
 )
 
 from orchestration.quality.report import record_result
-from orchestration.quality.suites import Suite, load_suites, validate
+from orchestration.quality.suites import Suite, SuiteResult, combine, load_suites, validate
 from orchestration.settings import WarehouseSettings
 from orchestration.warehouse import connect, query_frame
 
@@ -30,15 +30,7 @@ def build_suite_check(suite: Suite) -> AssetChecksDefinition:
         additional_deps=[AssetKey(list(suite.reads_asset))] if reads_other_asset else None,
     )
     def _check(context: AssetCheckExecutionContext, settings: WarehouseSettings) -> AssetCheckResult:
-        columns = ", ".join(suite.columns) or "*"
-        with connect(settings.warehouse_path, read_only=True) as connection:
-            frame = query_frame(connection, f"select {columns} from {suite.relation}")
-        result = validate(suite, frame)
-        # The frame's strings live in Arrow's memory pool, which keeps freed memory for
-        # reuse: given back, the Dagster process does not carry the largest mart's frame
-        # (1.5 GB at a million children) into the steps after it.
-        del frame
-        pyarrow.default_memory_pool().release_unused()
+        result = _validate_in_warehouse(suite, settings)
         record_result(settings, result)
         for outcome in result.failures:
             context.log.warning(f"{suite.name}: {outcome.summary}")
@@ -55,6 +47,29 @@ def build_suite_check(suite: Suite) -> AssetChecksDefinition:
         )
 
     return _check
+
+
+def _validate_in_warehouse(suite: Suite, settings: WarehouseSettings) -> SuiteResult:
+    rows = f"select {', '.join(suite.columns) or '*'} from {suite.relation}"
+    with connect(settings.warehouse_path, read_only=True) as connection:
+        if not suite.validate_by:
+            return _validated(suite, connection, rows)
+        parts = connection.execute(f"select distinct {suite.validate_by} from {suite.relation}").fetchall()
+        return combine(suite, [
+            _validated(suite, connection, f"{rows} where {suite.validate_by} = ?", [value]) if value is not None
+            else _validated(suite, connection, f"{rows} where {suite.validate_by} is null")
+            for (value,) in parts])
+
+
+def _validated(suite: Suite, connection, sql: str, params: list | None = None) -> SuiteResult:
+    frame = query_frame(connection, sql, params)
+    result = validate(suite, frame)
+    # The frame's strings live in Arrow's memory pool, which keeps freed memory for
+    # reuse: given back, the Dagster process does not carry the largest mart's frame
+    # (1.5 GB at a million children) into the steps after it.
+    del frame
+    pyarrow.default_memory_pool().release_unused()
+    return result
 
 
 def build_quality_checks() -> list[AssetChecksDefinition]:

@@ -30,6 +30,10 @@ class Suite:
     blocking: bool
     description: str
     definition: dict
+    # Optional: validate the rows of each value of this column on their own (one report
+    # date of a million children at a time, not ten), which only expectations that hold
+    # part by part allow (PARTWISE_EXPECTATIONS).
+    validate_by: str | None = None
 
     @property
     def columns(self) -> list[str]:
@@ -54,23 +58,47 @@ def expectations_dir() -> Path:
     return Path(os.environ.get(EXPECTATIONS_DIR_ENV) or EXPECTATIONS_DIR)
 
 
+# Expectations about each row alone: met by every part exactly when met by the whole.
+ROW_EXPECTATIONS = frozenset({
+    "expect_column_values_to_be_in_set", "expect_column_values_to_not_be_in_set",
+    "expect_column_values_to_not_be_null", "expect_column_values_to_be_null",
+    "expect_column_values_to_match_regex", "expect_column_values_to_not_match_regex",
+    "expect_column_values_to_be_between", "expect_column_pair_values_to_be_equal",
+})
+# Uniqueness of columns that include the partition column: rows of two parts never clash.
+UNIQUENESS_EXPECTATIONS = frozenset({"expect_compound_columns_to_be_unique",
+                                     "expect_select_column_values_to_be_unique_within_record"})
+
+
 def load_suites(directory: Path | None = None) -> list[Suite]:
     suites = []
     for path in sorted((directory or expectations_dir()).glob("*.json")):
         definition = json.loads(path.read_text(encoding="utf-8"))
         meta = definition["meta"]
-        suites.append(
-            Suite(
-                name=definition["name"],
-                asset=tuple(meta["asset"]),
-                relation=meta["relation"],
-                reads_asset=tuple(meta.get("reads_asset", meta["asset"])),
-                blocking=bool(meta["blocking"]),
-                description=meta["description"],
-                definition=definition,
-            )
+        suite = Suite(
+            name=definition["name"],
+            asset=tuple(meta["asset"]),
+            relation=meta["relation"],
+            reads_asset=tuple(meta.get("reads_asset", meta["asset"])),
+            blocking=bool(meta["blocking"]),
+            description=meta["description"],
+            definition=definition,
+            validate_by=meta.get("validate_by"),
         )
+        if suite.validate_by:
+            for expectation in definition["expectations"]:
+                if not _holds_part_by_part(expectation, suite.validate_by):
+                    raise ValueError(f"{path}: validate_by {suite.validate_by!r}, but {expectation['type']}"
+                                     f" {expectation['kwargs']} does not hold part by part: validate the whole table")
+        suites.append(suite)
     return suites
+
+
+def _holds_part_by_part(expectation: dict, column: str) -> bool:
+    kwargs = expectation["kwargs"]
+    if expectation["type"] in ROW_EXPECTATIONS:
+        return not {"mostly", "row_condition"} & set(kwargs)  # mostly: a share of the whole
+    return expectation["type"] in UNIQUENESS_EXPECTATIONS and column in kwargs.get("column_list", [])
 
 
 @dataclass
@@ -133,3 +161,20 @@ def validate(suite: Suite, frame: pd.DataFrame) -> SuiteResult:
         for r in result.results
     ]
     return SuiteResult(suite=suite, success=bool(result.success), rows=len(frame), outcomes=outcomes)
+
+
+def combine(suite: Suite, parts: list[SuiteResult]) -> SuiteResult:
+    """One result from the results of a suite's parts (Suite.validate_by): an expectation
+    is met when every part meets it, its unexpected values are the parts' together."""
+    outcomes = [
+        ExpectationOutcome(
+            expectation=same[0].expectation,
+            kwargs=same[0].kwargs,
+            success=all(outcome.success for outcome in same),
+            unexpected_count=None if all(o.unexpected_count is None for o in same)
+            else sum(o.unexpected_count or 0 for o in same),
+        )
+        for same in zip(*(part.outcomes for part in parts), strict=True)
+    ] if parts else []
+    return SuiteResult(suite=suite, success=all(part.success for part in parts),
+                       rows=sum(part.rows for part in parts), outcomes=outcomes)

@@ -1,6 +1,6 @@
-"""A suite validated part by part (meta.validate_by: one report date at a time, to bound
-the memory of the largest mart's check) gives exactly the whole table's verdict and
-counts, and a suite whose expectations do not hold part by part is refused."""
+"""A suite validated part by part (meta.validate_by: a few report dates at a time, to
+bound the memory of the largest mart's check) gives exactly the whole table's verdict
+and counts, and a suite whose expectations do not hold part by part is refused."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from dataclasses import replace
 import duckdb
 import pytest
 
-from orchestration.quality.checks import _validate_in_warehouse
-from orchestration.quality.suites import load_suites
+from orchestration.quality import checks
+from orchestration.quality.checks import _parts, _validate_in_warehouse
+from orchestration.quality.suites import load_suites, validate
 from orchestration.settings import WarehouseSettings
 
 SUITE = {
@@ -35,7 +36,8 @@ def _outcomes(result):
     return [(o.expectation, o.success, o.unexpected_count) for o in result.outcomes]
 
 
-def test_part_by_part_gives_the_whole_tables_result(tmp_path):
+@pytest.mark.parametrize("rows_per_part", [1, 3, 4, 1_000])
+def test_part_by_part_gives_the_whole_tables_result(tmp_path, monkeypatch, rows_per_part):
     (tmp_path / "suites").mkdir()
     (tmp_path / "suites" / "statuses.json").write_text(json.dumps(SUITE), encoding="utf-8")
     [by_date] = load_suites(tmp_path / "suites")
@@ -47,7 +49,12 @@ def test_part_by_part_gives_the_whole_tables_result(tmp_path):
         connection.execute("create table marts.fct_child_status (report_date date, child_key varchar, status_code int)")
         connection.executemany("insert into marts.fct_child_status values (?, ?, ?)", ROWS)
     whole = _validate_in_warehouse(replace(by_date, validate_by=None), settings)
+    monkeypatch.setattr(checks, "ROWS_PER_PART", rows_per_part)
+    validated = []
+    monkeypatch.setattr(checks, "validate", lambda suite, frame: validated.append(len(frame)) or validate(suite, frame))
     parts = _validate_in_warehouse(by_date, settings)
+    # the dates in parts of at most rows_per_part rows (a date is never split), nulls apart
+    assert validated == {1: [3, 3, 2], 3: [3, 3, 2], 4: [3, 3, 2], 1_000: [6, 2]}[rows_per_part]
     assert _outcomes(whole) == [("expect_column_values_to_be_in_set", False, 2),
                                 ("expect_column_values_to_match_regex", False, 1),
                                 ("expect_compound_columns_to_be_unique", False, 4)]
@@ -66,3 +73,9 @@ def test_a_suite_that_does_not_hold_part_by_part_is_refused(tmp_path, expectatio
     path.write_text(json.dumps({**SUITE, "expectations": [expectation]}), encoding="utf-8")
     with pytest.raises(ValueError, match=f"{path}: validate_by 'report_date', but {expectation['type']}"):
         load_suites(tmp_path)
+
+
+def test_parts_hold_whole_values_up_to_the_row_limit(monkeypatch):
+    monkeypatch.setattr(checks, "ROWS_PER_PART", 10)
+    assert _parts([("a", 4), ("b", 6), ("c", 11), ("d", 1), ("e", 9), ("f", 1)]) == [["a", "b"], ["c"], ["d", "e"], ["f"]]
+    assert _parts([]) == []

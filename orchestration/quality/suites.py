@@ -30,9 +30,9 @@ class Suite:
     blocking: bool
     description: str
     definition: dict
-    # Optional: validate the rows of each value of this column on their own (one report
-    # date of a million children at a time, not ten), which only expectations that hold
-    # part by part allow (PARTWISE_EXPECTATIONS).
+    # Optional: validate the rows of a few values of this column at a time (report dates:
+    # two of a million children each, not ten; checks.ROWS_PER_PART), which only
+    # expectations that hold part by part allow (_holds_part_by_part).
     validate_by: str | None = None
 
     @property

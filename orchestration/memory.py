@@ -6,7 +6,7 @@ pages for later allocations, and Arrow keeps its pool (the strings of the DataFr
 the checks read). At a million children the Dagster process still held about 3.8 GB
 from the small-cell protection while the later steps ran on top of it, and the run's
 peak was that plus the bulletins' own memory. Both jobs call this after every step
-(jobs.release_memory_after_step)."""
+(the hooks in orchestration/jobs.py)."""
 
 from __future__ import annotations
 

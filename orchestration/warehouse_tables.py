@@ -40,9 +40,9 @@ class WarehouseTables(Protocol):
     def replace(self, table: str, frame: pd.DataFrame, column_types: Mapping[str, str],
                 keep: Keep | None = None) -> int:
         """Create `table`, or replace it in one step, with the rows of `frame`, and with
-        the table's own rows whose `keep` column, cast to text, is one of `keep`'s values;
-        its columns are `column_types`' keys in that order, with those types. Returns how
-        many rows the table now has."""
+        the table's own rows whose `keep` column, given its type and cast to text, is one
+        of `keep`'s values; its columns are `column_types`' keys in that order, with those
+        types. Returns how many rows the table now has."""
 
     def exists(self, table: str) -> bool:
         ...
@@ -62,20 +62,11 @@ class DuckDBTables:
 
     def replace(self, table: str, frame: pd.DataFrame, column_types: Mapping[str, str],
                 keep: Keep | None = None) -> int:
-        columns = _typed_columns(table, frame, column_types)
         schema = table.split(".")[0]
         with connect(self.path) as connection:
-            connection.register("frame", frame)
+            rows = _new_rows(connection, table, frame, column_types, keep, table)
             connection.execute(f"create schema if not exists {schema}")
-            connection.execute("begin transaction")
-            if keep and keep[1]:  # the kept rows stay where they are: only the others are written
-                connection.register("kept", _kept_values(keep))
-                connection.execute(f'delete from {table} where cast("{keep[0]}" as string) not in'
-                                   f' (select kept_value from kept)')
-                connection.execute(f"insert into {table} select {columns} from frame")
-            else:
-                connection.execute(f"create or replace table {table} as select {columns} from frame")
-            connection.execute("commit")
+            connection.execute(f"create or replace table {table} as {rows}")
             return connection.execute(f"select count(*) from {table}").fetchone()[0]
 
     def exists(self, table: str) -> bool:
@@ -87,8 +78,20 @@ def _select_list(columns: Sequence[str] | None) -> str:
     return ", ".join(f'"{name}"' for name in columns) if columns else "*"
 
 
-def _kept_values(keep: Keep) -> pd.DataFrame:
-    return pd.DataFrame({"kept_value": pd.Series(list(keep[1]), dtype="string")})
+def _new_rows(connection: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame,
+              column_types: Mapping[str, str], keep: Keep | None, old: str) -> str:
+    """The query of a replace's rows: `frame`'s, and those of `old` (the table as it is)
+    that `keep` names, both cast by name to `column_types` (an older table whose columns
+    differ fails here, inside the replace, and changes nothing)."""
+    columns = _typed_columns(table, frame, column_types)
+    connection.register("frame", frame)
+    rows = f"select {columns} from frame"
+    if keep and keep[1]:
+        column, values = keep
+        connection.register("kept", pd.DataFrame({"kept_value": pd.Series(list(values), dtype="string")}))
+        rows += (f" union all select {columns} from {old}"
+                 f' where cast(cast("{column}" as {column_types[column]}) as string) in (select kept_value from kept)')
+    return rows
 
 
 def _typed_columns(table: str, frame: pd.DataFrame, column_types: Mapping[str, str]) -> str:
@@ -126,15 +129,12 @@ class ParquetTables:
 
     def replace(self, table: str, frame: pd.DataFrame, column_types: Mapping[str, str],
                 keep: Keep | None = None) -> int:
-        columns = _typed_columns(table, frame, column_types)
-        rows = f"select {columns} from frame"
+        old = ""
+        if keep and keep[1]:  # the one new file holds the kept rows too
+            pattern = str(self._folder(table) / "*.parquet").replace("'", "''")
+            old = f"read_parquet('{pattern}')"
         with duckdb.connect() as connection:
-            connection.register("frame", frame)
-            if keep and keep[1]:  # the one new file holds the kept rows too
-                connection.register("kept", _kept_values(keep))
-                old = str(self._folder(table) / "*.parquet").replace("'", "''")
-                rows += (f" union all select {columns} from read_parquet('{old}')"
-                         f' where cast("{keep[0]}" as string) in (select kept_value from kept)')
+            rows = _new_rows(connection, table, frame, column_types, keep, old)
             folder = dagster_table_dir(self.settings, table)
             folder.mkdir(parents=True, exist_ok=True)
             name = f"{time.time_ns():020d}-{uuid.uuid4().hex}.parquet"

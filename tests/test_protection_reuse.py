@@ -16,7 +16,7 @@ import pytest
 from dagster import build_asset_context
 
 from orchestration.reporting import protection
-from orchestration.reporting.protected_cells import bulletin_protected_cells, previous_digests
+from orchestration.reporting.protected_cells import StoredCells, bulletin_protected_cells, stored_cells
 from orchestration.reporting.protection import CELL_COLUMNS, COLUMNS, INPUTS_DIGEST
 from orchestration.settings import WarehouseSettings
 from tests.test_suppression import synthetic_date
@@ -164,6 +164,13 @@ def test_the_digest_depends_on_the_values_not_on_how_they_were_read():
     as_objects = [frame.astype(object) for frame in frames(one_date)]
     assert as_objects[2]["children"].dtype == object
     assert protection.inputs_digest(tuple(as_objects), "a") == digest
+    # an integer column with nulls: as Python objects (ints and None) or as floats with NaN
+    with_nulls = [frame.copy() for frame in frames(one_date)]
+    with_nulls[2]["schools"] = pd.Series([None if k == "none" else 1 for k in with_nulls[2]["school_key"]], dtype=object)
+    as_floats = [frame.copy() for frame in with_nulls]
+    as_floats[2]["schools"] = as_floats[2]["schools"].astype("float64")
+    assert as_floats[2]["schools"].isna().any() and with_nulls[2]["schools"].dtype == object
+    assert protection.inputs_digest(tuple(with_nulls), "a") == protection.inputs_digest(tuple(as_floats), "a")
     assert protection.inputs_digest(tuple(frames(one_date)), "b") != digest
     moved = [list(part) for part in one_date]
     moved[3] = moved[0] + moved[3][1:]  # a record moved from one input to another
@@ -236,8 +243,18 @@ def test_the_asset_rebuilt_from_its_own_table_is_the_same_table(tmp_path, protec
     assert third == first
     assert third_metadata["dagster/row_count"] == len(expected)
 
+    # a table whose digests read but whose other columns are not this code's: its cells
+    # cannot be kept, and every date is protected again rather than the run failing
+    with duckdb.connect(str(settings.warehouse_path)) as connection:
+        connection.execute("alter table marts.bulletin_protected_cells rename column display to shown")
+    protected_dates.clear()
+    fourth, fourth_metadata = build()
+    assert protected_dates == DATES
+    assert (fourth_metadata["report_dates_reused"], fourth_metadata["report_dates_computed"]) == (0, len(DATES))
+    assert fourth == first
 
-def test_previous_digests_trusts_a_date_only_when_every_cell_carries_one_digest():
+
+def test_stored_cells_trust_a_date_only_when_every_cell_carries_one_digest():
     class Stored:
         def __init__(self, frame):
             self.frame = frame
@@ -251,9 +268,9 @@ def test_previous_digests_trusts_a_date_only_when_every_cell_carries_one_digest(
             return self.frame[columns]
 
     day_1, day_2, day_3 = (pd.Timestamp(day) for day in DATES)
-    cells = pd.DataFrame({"report_date": [day_1, day_1, day_2, day_2, day_3, day_3],
-                          INPUTS_DIGEST: ["a", "a", "b", "c", "d", None], "page": ["national"] * 6})
-    assert previous_digests(Stored(cells)) == ({DATES[0]: "a"}, None)
-    assert previous_digests(Stored(None)) == ({}, "no previous table")
-    digests, why_not = previous_digests(Stored(KeyError("inputs_digest")))
-    assert digests == {} and why_not == "previous table unreadable: KeyError: 'inputs_digest'"
+    cells = pd.DataFrame({"report_date": [day_1, day_1, day_2, day_2, day_3, day_3, day_3],
+                          INPUTS_DIGEST: ["a", "a", "b", "c", "d", "d", None], "page": ["national"] * 7})
+    assert stored_cells(Stored(cells)) == StoredCells({DATES[0]: "a"}, {DATES[0]: 2, DATES[1]: 2, DATES[2]: 3})
+    assert stored_cells(Stored(None)) == StoredCells({}, {}, "no previous table")
+    assert stored_cells(Stored(KeyError("inputs_digest"))) == StoredCells(
+        {}, {}, "previous table unreadable: KeyError: 'inputs_digest'")

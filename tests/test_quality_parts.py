@@ -79,3 +79,37 @@ def test_parts_hold_whole_values_up_to_the_row_limit(monkeypatch):
     monkeypatch.setattr(checks, "ROWS_PER_PART", 10)
     assert _parts([("a", 4), ("b", 6), ("c", 11), ("d", 1), ("e", 9), ("f", 1)]) == [["a", "b"], ["c"], ["d", "e"], ["f"]]
     assert _parts([]) == []
+
+
+def test_an_empty_table_still_lists_every_expectation(tmp_path):
+    (tmp_path / "suites").mkdir()
+    (tmp_path / "suites" / "statuses.json").write_text(json.dumps(SUITE), encoding="utf-8")
+    [by_date] = load_suites(tmp_path / "suites")
+    settings = WarehouseSettings(landing_dir=str(tmp_path / "landing"), out_dir=str(tmp_path / "out"),
+                                 report_dates="2022-05-31")
+    settings.out_path.mkdir()
+    with duckdb.connect(str(settings.warehouse_path)) as connection:
+        connection.execute("create schema marts")
+        connection.execute("create table marts.fct_child_status (report_date date, child_key varchar, status_code int)")
+    result = _validate_in_warehouse(by_date, settings)
+    assert (result.success, result.rows) == (True, 0)
+    assert [o.expectation for o in result.outcomes] == [e["type"] for e in SUITE["expectations"]]
+
+
+def test_parts_are_combined_by_expectation_whatever_their_order():
+    """GX lists an expectation whose metric raised first: parts are matched by expectation,
+    and a failing part that gives no count leaves the count unknown."""
+    from orchestration.quality.suites import ExpectationOutcome, Suite, SuiteResult, combine
+
+    suite = Suite("s", ("a",), "a.b", ("a",), True, "test", SUITE)
+    in_set = ("expect_column_values_to_be_in_set", {"column": "status_code", "value_set": [1, 2]})
+    regex = ("expect_column_values_to_match_regex", {"column": "child_key", "regex": "^k$"})
+
+    def part(*outcomes, rows=10):
+        return SuiteResult(suite, all(o[2] for o in outcomes), rows, [ExpectationOutcome(*o) for o in outcomes])
+
+    combined = combine(suite, [part((*in_set, False, 2), (*regex, True, 0)),
+                               part((*regex, False, None), (*in_set, False, 3))])
+    assert [(o.expectation, o.success, o.unexpected_count) for o in combined.outcomes] == [
+        (in_set[0], False, 5), (regex[0], False, None)]
+    assert (combined.success, combined.rows) == (False, 20)

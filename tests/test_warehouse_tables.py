@@ -59,5 +59,26 @@ def test_replace_keeping_some_rows_writes_only_the_others(tmp_path):
     assert list(back.columns) == ["report_date", "children"]
     assert [(str(day.date()), n) for day, n in back.itertuples(index=False)] == [
         ("2022-05-31", 0), ("2022-05-31", 1), ("2022-06-30", 9), ("2022-08-31", 1)]
-    # nothing to keep: a plain replace, whatever the old table's shape
+    # nothing to keep: only the frame's rows
     assert tables.replace("marts.cells", new[list(TYPES)], TYPES, keep=("report_date", [])) == 2
+
+
+def test_kept_rows_are_read_by_name_and_by_their_type(tmp_path):
+    """Kept rows come from the table as it is, its columns taken by name and cast to the
+    new types (a timestamp key still matches its date); rows without a key are not kept."""
+    import duckdb
+
+    tables = DuckDBTables(tmp_path / "warehouse.duckdb")
+    with duckdb.connect(str(tables.path)) as connection:
+        connection.execute("create schema marts")
+        connection.execute("create table marts.cells as select * from (values"
+                           " (1, 0.5, false, 'kept', timestamp '2022-05-31 00:00:00'),"
+                           " (2, 0.5, false, 'gone', timestamp '2022-06-30 00:00:00'),"
+                           " (3, 0.5, false, 'no date', null))"
+                           " as t(children, share, is_small, page, report_date)")
+    new = pd.DataFrame([{"report_date": "2022-06-30", "page": "new", "children": 7, "share": 1.0, "is_small": True}])
+    assert tables.replace("marts.cells", new, TYPES, keep=("report_date", ["2022-05-31"])) == 2
+    assert _describe(tables, "marts.cells") == [
+        ("report_date", "DATE"), ("page", "VARCHAR"), ("children", "BIGINT"), ("share", "DOUBLE"), ("is_small", "BOOLEAN")]
+    back = tables.read("marts.cells").sort_values("page")
+    assert back["page"].tolist() == ["kept", "new"] and back["children"].tolist() == [1, 7]

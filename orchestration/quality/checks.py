@@ -65,7 +65,7 @@ def _validate_in_warehouse(suite: Suite, settings: WarehouseSettings) -> SuiteRe
                                     f" order by {column} nulls last").fetchall()
         results = [_validated(suite, connection, f"{rows} where {column} in ({', '.join('?' * len(part))})", part)
                    for part in _parts([(value, n) for value, n in counts if value is not None])]
-        if any(value is None for value, _ in counts):
+        if any(value is None for value, _ in counts) or not counts:  # an empty table: its columns still checked
             results.append(_validated(suite, connection, f"{rows} where {column} is null"))
     return combine(suite, results)
 
@@ -87,8 +87,8 @@ def _validated(suite: Suite, connection, sql: str, params: list | None = None) -
     frame = query_frame(connection, sql, params)
     result = validate(suite, frame)
     # The frame's strings live in Arrow's memory pool, which keeps freed memory for
-    # reuse: given back, the Dagster process does not carry the largest mart's frame
-    # (1.5 GB at a million children) into the steps after it.
+    # reuse: given back, the Dagster process does not carry the frame into the next part
+    # or the steps after it.
     del frame
     pyarrow.default_memory_pool().release_unused()
     return result

@@ -164,17 +164,27 @@ def validate(suite: Suite, frame: pd.DataFrame) -> SuiteResult:
 
 
 def combine(suite: Suite, parts: list[SuiteResult]) -> SuiteResult:
-    """One result from the results of a suite's parts (Suite.validate_by): an expectation
-    is met when every part meets it, its unexpected values are the parts' together."""
-    outcomes = [
-        ExpectationOutcome(
+    """One result from the results of a suite's parts (Suite.validate_by), matched by
+    expectation (GX lists an expectation that raised first): an expectation is met when
+    every part meets it, its unexpected values are the parts' together (unknown when a
+    failing part does not say)."""
+    def key(outcome: ExpectationOutcome) -> str:
+        return json.dumps([outcome.expectation, outcome.kwargs], sort_keys=True, default=str)
+
+    by_expectation: dict[str, list[ExpectationOutcome]] = {}
+    for part in parts:
+        for outcome in part.outcomes:
+            by_expectation.setdefault(key(outcome), []).append(outcome)
+    outcomes = []
+    for same in by_expectation.values():
+        counts = [o.unexpected_count for o in same]
+        unknown = any(count is None and not o.success for count, o in zip(counts, same))
+        outcomes.append(ExpectationOutcome(
             expectation=same[0].expectation,
             kwargs=same[0].kwargs,
-            success=all(outcome.success for outcome in same),
-            unexpected_count=None if all(o.unexpected_count is None for o in same)
-            else sum(o.unexpected_count or 0 for o in same),
-        )
-        for same in zip(*(part.outcomes for part in parts), strict=True)
-    ] if parts else []
+            success=all(o.success for o in same) and len(same) == len(parts),
+            unexpected_count=None if unknown or all(count is None for count in counts)
+            else sum(count or 0 for count in counts),
+        ))
     return SuiteResult(suite=suite, success=all(part.success for part in parts),
                        rows=sum(part.rows for part in parts), outcomes=outcomes)

@@ -334,6 +334,8 @@ def _json_column(values: pd.Series) -> pd.Series:
     elif pd.api.types.is_datetime64_any_dtype(values.dtype) and values.dt.tz is None \
             and (values[present] == values[present].dt.normalize()).all():
         text = '"' + values.dt.strftime("%Y-%m-%d") + '"'
+    elif values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) == "date":
+        text = '"' + pd.to_datetime(values).dt.strftime("%Y-%m-%d") + '"'  # datetime.date objects
     elif _all_text(values) and not values.str.contains(_ESCAPED, regex=True).any():
         text = '"' + values.astype("string") + '"'  # nothing to escape: the JSON is the quoted text
     else:

@@ -36,8 +36,8 @@ def _outcomes(result):
     return [(o.expectation, o.success, o.unexpected_count) for o in result.outcomes]
 
 
-@pytest.mark.parametrize("rows_per_part", [1, 3, 4, 1_000])
-def test_part_by_part_gives_the_whole_tables_result(tmp_path, monkeypatch, rows_per_part):
+def _suite_and_warehouse(tmp_path, rows) -> tuple:
+    """The suite above, loaded from its file, and a warehouse whose fct_child_status holds `rows`."""
     (tmp_path / "suites").mkdir()
     (tmp_path / "suites" / "statuses.json").write_text(json.dumps(SUITE), encoding="utf-8")
     [by_date] = load_suites(tmp_path / "suites")
@@ -47,7 +47,14 @@ def test_part_by_part_gives_the_whole_tables_result(tmp_path, monkeypatch, rows_
     with duckdb.connect(str(settings.warehouse_path)) as connection:
         connection.execute("create schema marts")
         connection.execute("create table marts.fct_child_status (report_date date, child_key varchar, status_code int)")
-        connection.executemany("insert into marts.fct_child_status values (?, ?, ?)", ROWS)
+        if rows:
+            connection.executemany("insert into marts.fct_child_status values (?, ?, ?)", rows)
+    return by_date, settings
+
+
+@pytest.mark.parametrize("rows_per_part", [1, 3, 4, 1_000])
+def test_part_by_part_gives_the_whole_tables_result(tmp_path, monkeypatch, rows_per_part):
+    by_date, settings = _suite_and_warehouse(tmp_path, ROWS)
     whole = _validate_in_warehouse(replace(by_date, validate_by=None), settings)
     monkeypatch.setattr(checks, "ROWS_PER_PART", rows_per_part)
     validated = []
@@ -82,15 +89,7 @@ def test_parts_hold_whole_values_up_to_the_row_limit(monkeypatch):
 
 
 def test_an_empty_table_still_lists_every_expectation(tmp_path):
-    (tmp_path / "suites").mkdir()
-    (tmp_path / "suites" / "statuses.json").write_text(json.dumps(SUITE), encoding="utf-8")
-    [by_date] = load_suites(tmp_path / "suites")
-    settings = WarehouseSettings(landing_dir=str(tmp_path / "landing"), out_dir=str(tmp_path / "out"),
-                                 report_dates="2022-05-31")
-    settings.out_path.mkdir()
-    with duckdb.connect(str(settings.warehouse_path)) as connection:
-        connection.execute("create schema marts")
-        connection.execute("create table marts.fct_child_status (report_date date, child_key varchar, status_code int)")
+    by_date, settings = _suite_and_warehouse(tmp_path, [])
     result = _validate_in_warehouse(by_date, settings)
     assert (result.success, result.rows) == (True, 0)
     assert [o.expectation for o in result.outcomes] == [e["type"] for e in SUITE["expectations"]]

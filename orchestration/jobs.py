@@ -36,24 +36,23 @@ from dagster import (
     success_hook,
 )
 
-from orchestration.memory import release_freed_memory
+from orchestration.memory import after_step
 
 BANGKOK = "Asia/Bangkok"
 PARTITION_TAG = "dagster/partition"  # what marks a run as a partition's run (Dagster's tag)
 FIRST_REPORT_SUNDAY = "2022-01-23"  # the first Sunday after the programme's launch (17 Jan 2022)
 
 
-
-# Every step runs in the run's one process: what a step freed is given back before the
-# next one starts, or the run's peak is the sum of its steps' (orchestration/memory.py).
+# Every step runs in the run's one process: what a large step freed is given back before
+# the next one starts, or the run's peak is the sum of its steps' (orchestration/memory.py).
 @success_hook(name="release_memory_after_step")
 def release_memory_after_success(context: HookContext) -> None:
-    release_freed_memory()
+    after_step()
 
 
 @failure_hook(name="release_memory_after_failed_step")
 def release_memory_after_failure(context: HookContext) -> None:
-    release_freed_memory()
+    after_step()
 
 
 RELEASE_MEMORY = {release_memory_after_success, release_memory_after_failure}

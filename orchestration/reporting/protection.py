@@ -325,12 +325,8 @@ def _json_column(values: pd.Series) -> pd.Series:
     present = values.notna()
     if pd.api.types.is_bool_dtype(values.dtype):
         text = values.map({True: "true", False: "false"})
-    elif pd.api.types.is_numeric_dtype(values.dtype):
-        numbers_ = values[present].astype("float64")
-        if (numbers_ == numbers_.round()).all():
-            text = values.astype("Int64").astype("string")
-        else:
-            text = values.map(lambda value: json.dumps(_canonical(value)))
+    elif pd.api.types.is_numeric_dtype(values.dtype) and _all_integral(values[present]):
+        text = values.astype("Int64").astype("string")
     elif pd.api.types.is_datetime64_any_dtype(values.dtype) and values.dt.tz is None \
             and (values[present] == values[present].dt.normalize()).all():
         text = '"' + values.dt.strftime("%Y-%m-%d") + '"'
@@ -341,6 +337,11 @@ def _json_column(values: pd.Series) -> pd.Series:
     else:
         return values.map(lambda value: json.dumps(_canonical(value), ensure_ascii=False)).astype("string")
     return text.astype("string").where(present, "null")
+
+
+def _all_integral(numbers: pd.Series) -> bool:
+    numbers = numbers.astype("float64")
+    return bool((numbers == numbers.round()).all())
 
 
 def _all_text(values: pd.Series) -> bool:

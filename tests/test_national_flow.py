@@ -143,8 +143,11 @@ def test_running_again_changes_nothing_while_an_analyst_reads(national):
     run, one export's staged rows are marked as parsed by an older SQL, another's are
     removed, and a third's first row is altered, and the ledger's entry of the staged
     exports is dropped, as a change of their SQL would (orchestration/build_ledger.py);
-    the run stages the first two again and leaves the third alone. What does not read
-    the exports (the lists' tables, the linkage) is kept, not built again."""
+    the run stages the first two again and leaves the third alone. Likewise the checked
+    event rows (int_tracking_event_rows, built by export): one export's rows marked as
+    built by an older version are built again, another's altered row is left alone.
+    What does not read the exports (the lists' tables, the linkage) is kept, not built
+    again."""
     before_manifest = national.query("select file_name, file_sha256, load_status, loaded_at from raw.load_manifest order by 1")
     before_summary = national.query("select * from marts.status_summary order by all")
     cells_before = national.query("select * from marts.bulletin_protected_cells")  # in stored order
@@ -153,6 +156,10 @@ def test_running_again_changes_nothing_while_an_analyst_reads(national):
     exports = [row[0] for row in national.query("select distinct file_name from staging.stg_tracking__events order by 1")]
     older, kept, missing = exports[0], exports[1], exports[-1]
     marker = "update staging.stg_tracking__events set note = ? where file_name = ? and row_number = 2"
+    event_rows_sql = "select * from intermediate.int_tracking_event_rows order by file_name, row_number"
+    before_event_rows = national.query(event_rows_sql)
+    rows_older, rows_kept = exports[2], exports[3]
+    rows_marker = "update intermediate.int_tracking_event_rows set note = ? where file_name = ? and row_number = 2"
     with duckdb.connect(str(national.warehouse)) as connection:
         (version,) = connection.execute("select distinct staging_version from staging.stg_tracking__events").fetchone()
         connection.execute("update staging.stg_tracking__events set staging_version = 'older sql' where file_name = ?", [older])
@@ -160,6 +167,11 @@ def test_running_again_changes_nothing_while_an_analyst_reads(national):
         (note,) = connection.execute("select note from staging.stg_tracking__events where file_name = ? and row_number = 2", [kept]).fetchone()
         connection.execute(marker, ["not staged again", kept])
         connection.execute("delete from meta.build_ledger where asset_key = 'staging/stg_tracking__events'")
+        connection.execute("update intermediate.int_tracking_event_rows set build_version = 'older' where file_name = ?",
+                           [rows_older])
+        (rows_note,) = connection.execute("select note from intermediate.int_tracking_event_rows "
+                                          "where file_name = ? and row_number = 2", [rows_kept]).fetchone()
+        connection.execute(rows_marker, ["not built again", rows_kept])
     ledger_sql = "select asset_key, version from meta.build_ledger"
     versions_before = dict(national.query(ledger_sql))
     analytics = national.out / "analytics.duckdb"
@@ -179,9 +191,13 @@ def test_running_again_changes_nothing_while_an_analyst_reads(national):
     assert national.query("select * from marts.status_summary order by all") == before_summary
     assert docs.stat().st_ino == docs_before  # same project and columns: the docs page is kept, not rebuilt
     assert national.query("select note from staging.stg_tracking__events where file_name = ? and row_number = 2", [kept]) == [("not staged again",)]
+    assert national.query("select note from intermediate.int_tracking_event_rows where file_name = ? and row_number = 2",
+                          [rows_kept]) == [("not built again",)]
     with duckdb.connect(str(national.warehouse)) as connection:
         connection.execute(marker, [note, kept])
+        connection.execute(rows_marker, [rows_note, rows_kept])
     assert national.query(staged_sql) == before_staged
+    assert national.query(event_rows_sql) == before_event_rows  # the rows marked older were built again
     assert national.query("select distinct staging_version from staging.stg_tracking__events") == [(version,)]
     versions_after = dict(national.query(ledger_sql))
     for list_side in ("staging/stg_obec_dmc__dropouts", "intermediate/int_child_identities",

@@ -110,3 +110,17 @@
 {% macro count_where(condition) -%}
     count(case when {{ condition }} then 1 end)
 {%- endmacro %}
+
+{#- A digest of a set of distinct text rows (an aggregate, as text), the same whatever
+    their order: it changes when any row does. DuckDB xors the rows' 128-bit md5s (no
+    sort); Spark, which has no 128-bit integers, hashes the sorted rows. The rows must
+    be distinct: a row present twice would cancel out of the xor. -#}
+{% macro rows_digest(text_expr) -%}
+    {{ return(adapter.dispatch('rows_digest', 'backtoschool')(text_expr)) }}
+{%- endmacro %}
+{% macro default__rows_digest(text_expr) -%}
+    coalesce(cast(bit_xor(md5_number({{ text_expr }})) as varchar), '')
+{%- endmacro %}
+{% macro spark__rows_digest(text_expr) -%}
+    md5(concat_ws(' ', array_sort(collect_list({{ text_expr }}))))
+{%- endmacro %}

@@ -1,26 +1,62 @@
-{#- A staging model over an append-only raw table, staged one landing file at a time.
+{#- Models over an append-only table of landing files, built one file at a time.
 
     Every landing file is loaded into raw once and never changed afterwards
-    (orchestration/raw/loader.py: a changed file under a loaded name is rejected), and a
-    staging row depends on its raw row only. So a run stages just the files it has not
-    staged yet, instead of re-parsing every export of the programme each week.
+    (orchestration/raw/loader.py: a changed file under a loaded name is rejected). When a
+    model's row depends on its own file's rows only (and, at most, on a few small tables
+    that are the same for every file), a run builds just the files it has not built yet,
+    instead of re-reading every export of the programme each week.
 
-    Use as the whole body of an incremental model (dbt_project.yml configures staging so):
+    A staging model over a raw table (dbt_project.yml configures staging as incremental):
         {% call staged_by_file(source('tracking', 'tracking__events')) %}
         select ... from source
         {% endcall %}
     The body reads the raw rows as `source`. Its SQL as rendered, which includes every
     macro it calls and the code lists those inline, is hashed into `staging_version`:
     when that changes, every file is staged again (delete+insert by file), so a change of
-    parsing rule never leaves rows parsed by the old one. -#}
+    parsing rule never leaves rows parsed by the old one.
+
+    A later model over a staged table, whose rows also depend on other tables:
+        {% call built_by_file(ref('stg_tracking__events'), inputs_version=...) %}
+    `inputs_version` is a scalar SQL expression that changes whenever those other tables
+    do (rows_digest). Each row's `build_version` holds the body's hash, that expression
+    and the staged row's own `staging_version` (the body keeps that column), so a file is
+    built again when any of the three changed (another rule, other lists, the file
+    staged again); when the other tables change, that is every file. A model
+    materialised as a whole table (on Spark) skips the expression: it is built from
+    everything each time anyway. -#}
 {% macro staged_by_file(raw_relation) -%}
+    {{ _by_file(caller(), raw_relation, '_file_name', 'staging_version') }}
+{%- endmacro %}
+
+{% macro built_by_file(relation, inputs_version) -%}
     {%- set body = caller() -%}
-    {%- set version = local_md5(body) -%}
+    {%- set parts = ["'" ~ local_md5(body) ~ "'"] -%}
+    {%- if config.get('materialized') == 'incremental' -%}
+        {%- do parts.append(inputs_version) -%}
+    {%- endif -%}
+    {{ _by_file(body, relation, 'file_name', 'build_version', parts + ['staging_version']) }}
+{%- endmacro %}
+
+{#- The files of `relation` not built yet with the version each of their rows would
+    get now (the body's hash unless `version_parts` says otherwise), built by `body`. -#}
+{% macro _by_file(body, relation, file_column, version_column, version_parts=none) -%}
+    {%- set pieces = [] -%}
+    {%- for part in version_parts or ["'" ~ local_md5(body) ~ "'"] -%}
+        {%- if not loop.first %}{% do pieces.append("'/'") %}{% endif -%}
+        {%- do pieces.append(part) -%}
+    {%- endfor -%}
+    {%- set version = pieces[0] if pieces | length == 1 else dbt.concat(pieces) -%}
 with source as (
-    select * from {{ raw_relation }}
-    {%- if is_incremental() %}
-    where _file_name not in (
-        select distinct file_name from {{ this }} where staging_version = '{{ version }}'
+    select * from {{ relation }}
+    {%- if is_incremental() and pieces | length == 1 %}
+    where {{ file_column }} not in (
+        select distinct file_name from {{ this }} where {{ version_column }} = {{ version }}
+    )
+    {%- elif is_incremental() %}
+    where {{ dbt.concat([file_column, "'/'", version]) }} not in (
+        select {{ dbt.concat(['file_name', "'/'", version_column]) }}
+        from (select distinct file_name, {{ version_column }} from {{ this }}) as built
+        where {{ version_column }} is not null
     )
     {%- endif %}
 ),
@@ -29,6 +65,6 @@ staged as (
 {{ body }}
 )
 
-select *, '{{ version }}' as staging_version
+select *, {{ version }} as {{ version_column }}
 from staged
 {%- endmacro %}

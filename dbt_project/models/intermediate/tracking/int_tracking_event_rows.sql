@@ -1,18 +1,49 @@
 -- Every tracking event row of every accepted export, with the quarantine reason of
 -- docs/business-rules.md §4 (null when the row is used).
+--
+-- A row depends on its own export's rows and on who the lists name, never on another
+-- export: built one export at a time (macros/staged_by_file.sql), so a weekly run reads
+-- the new export only, unless the lists' side changed (then every export again).
+{{ config(
+    materialized=('table' if target.type == 'spark' else 'incremental'),
+    incremental_strategy='delete+insert',
+    unique_key='file_name',
+    on_schema_change='sync_all_columns',
+) }}
+
+{%- set listed_ids -%}
+    select distinct child_id as delivered_id, identity_key
+    from {{ ref('int_child_listings_resolved') }}
+    where id_type is not null
+{%- endset -%}
+
+{%- set cohort_children -%}
+    select child_id as identity_key, first_listed_on from {{ ref('int_cohort_children') }}
+{%- endset -%}
+
+{%- set lists_version -%}
+    (
+        select {{ rows_digest("concat_ws('|', part, coalesce(id, ''), coalesce(value, ''))") }}
+        from (
+            select 'id' as part, delivered_id as id, identity_key as value from ({{ listed_ids }}) as ids
+            union all
+            select 'cohort', identity_key, cast(first_listed_on as {{ dbt.type_string() }}) from ({{ cohort_children }}) as children
+        ) as lists_side
+    )
+{%- endset -%}
+
+{% call built_by_file(ref('stg_tracking__events'), inputs_version=lists_version) %}
 with events as (
-    select * from {{ ref('stg_tracking__events') }}
+    select * from source
 ),
 
 -- the child a delivered ID names: itself when valid, or the identity its list rows resolved to
 identities as (
-    select distinct child_id as delivered_id, identity_key
-    from {{ ref('int_child_listings_resolved') }}
-    where id_type is not null
+    {{ listed_ids }}
 ),
 
 cohort as (
-    select child_id as identity_key, first_listed_on from {{ ref('int_cohort_children') }}
+    {{ cohort_children }}
 ),
 
 checked as (
@@ -69,6 +100,7 @@ select
     assistance,
     note,
     first_listed_on,
+    staging_version,
     case
         when row_rule_broken is not null then row_rule_broken
         when occurrence_in_file > 1 then 'duplicate_in_file'
@@ -76,3 +108,4 @@ select
         when recorded_on < first_listed_on then 'event_before_listing'
     end as quarantine_reason
 from deduplicated
+{% endcall %}

@@ -1,6 +1,9 @@
 -- One row per event (exports overlap): the copy in the latest export is used. child_id
 -- is the child (resolved identity) the event is about; delivered_child_id the ID it gave.
-select * except (copy_rank, child_id, identity_key), identity_key as child_id, child_id as delivered_child_id
+select
+    * except (copy_rank, child_id, identity_key, staging_version, build_version),
+    identity_key as child_id,
+    child_id as delivered_child_id
 from (
     select
         *,

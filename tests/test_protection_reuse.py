@@ -183,6 +183,9 @@ def test_the_digest_depends_on_the_values_not_on_how_they_were_read():
     assert protection.inputs_digest(tuple(frames(quoted)), "a") != digest
     assert protection._canonical(datetime(2022, 6, 30)) == protection._canonical(day) == "2022-06-30"
     assert protection._canonical(np.int32(7)) == protection._canonical(7.0) == 7
+    flags = pd.Series([True, False, None], dtype="boolean")
+    assert protection._json_column(flags).tolist() == protection._json_column(flags.astype(object)).tolist() \
+        == protection._json_column(pd.Series([np.True_, np.False_, None], dtype=object)).tolist() == ["true", "false", "null"]
 
 
 # -- the asset over a real DuckDB warehouse ---------------------------------------------------

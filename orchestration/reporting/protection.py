@@ -31,6 +31,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from orchestration.reporting import suppression
@@ -278,7 +279,8 @@ def algorithm_digest(files: Sequence[Path] = ALGORITHM_FILES) -> str:
 def _canonical(value: Any) -> Any:
     """The same JSON value whatever the reader gave: a count read once as a Python int,
     once as a numpy integer or as a float (an integer column with nulls reaches pandas as
-    float64), a date as a date, a datetime or a pandas Timestamp."""
+    float64), a date as a date, a datetime or a pandas Timestamp, a flag as a bool or a
+    numpy bool."""
     kind = type(value)
     if kind is str or kind is int or value is None:  # nearly every value: first, for speed
         return value
@@ -288,6 +290,8 @@ def _canonical(value: Any) -> Any:
         return None
     if isinstance(value, bool | str):
         return value
+    if isinstance(value, np.bool_):  # not a bool, nor a number
+        return bool(value)
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, numbers.Real):

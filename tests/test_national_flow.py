@@ -159,7 +159,8 @@ def test_running_again_changes_nothing_while_an_analyst_reads(national):
     event_rows_sql = "select * from intermediate.int_tracking_event_rows order by file_name, row_number"
     before_event_rows = national.query(event_rows_sql)
     rows_older, rows_kept = exports[2], exports[3]
-    rows_marker = "update intermediate.int_tracking_event_rows set note = ? where file_name = ? and row_number = 2"
+    # a column nothing downstream reads: the marker cannot reach the tables other tests read
+    rows_marker = "update intermediate.int_tracking_event_rows set staging_version = ? where file_name = ? and row_number = 2"
     with duckdb.connect(str(national.warehouse)) as connection:
         (version,) = connection.execute("select distinct staging_version from staging.stg_tracking__events").fetchone()
         connection.execute("update staging.stg_tracking__events set staging_version = 'older sql' where file_name = ?", [older])
@@ -169,8 +170,8 @@ def test_running_again_changes_nothing_while_an_analyst_reads(national):
         connection.execute("delete from meta.build_ledger where asset_key = 'staging/stg_tracking__events'")
         connection.execute("update intermediate.int_tracking_event_rows set build_version = 'older' where file_name = ?",
                            [rows_older])
-        (rows_note,) = connection.execute("select note from intermediate.int_tracking_event_rows "
-                                          "where file_name = ? and row_number = 2", [rows_kept]).fetchone()
+        (rows_staged,) = connection.execute("select staging_version from intermediate.int_tracking_event_rows "
+                                            "where file_name = ? and row_number = 2", [rows_kept]).fetchone()
         connection.execute(rows_marker, ["not built again", rows_kept])
     ledger_sql = "select asset_key, version from meta.build_ledger"
     versions_before = dict(national.query(ledger_sql))
@@ -191,11 +192,11 @@ def test_running_again_changes_nothing_while_an_analyst_reads(national):
     assert national.query("select * from marts.status_summary order by all") == before_summary
     assert docs.stat().st_ino == docs_before  # same project and columns: the docs page is kept, not rebuilt
     assert national.query("select note from staging.stg_tracking__events where file_name = ? and row_number = 2", [kept]) == [("not staged again",)]
-    assert national.query("select note from intermediate.int_tracking_event_rows where file_name = ? and row_number = 2",
-                          [rows_kept]) == [("not built again",)]
+    assert national.query("select staging_version from intermediate.int_tracking_event_rows "
+                          "where file_name = ? and row_number = 2", [rows_kept]) == [("not built again",)]
     with duckdb.connect(str(national.warehouse)) as connection:
         connection.execute(marker, [note, kept])
-        connection.execute(rows_marker, [rows_note, rows_kept])
+        connection.execute(rows_marker, [rows_staged, rows_kept])
     assert national.query(staged_sql) == before_staged
     assert national.query(event_rows_sql) == before_event_rows  # the rows marked older were built again
     assert national.query("select distinct staging_version from staging.stg_tracking__events") == [(version,)]

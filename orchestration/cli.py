@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
                           "under OUT/spark); default $BACKTOSCHOOL_ENGINE or duckdb. An output folder "
                           "keeps the engine of its first run")
     run.add_argument("--rebuild", action="store_true",
-                     help="build every table again, none kept from earlier runs (see README, Performance)")
+                     help="build every table again from scratch, none kept from earlier runs (see README, "
+                          "Performance)")
     run.add_argument("--verbose", action="store_true", help="also show each step's log lines")
 
     demo = commands.add_parser("demo", help="generate a sample landing folder and run the whole flow on it")

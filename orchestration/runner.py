@@ -15,7 +15,7 @@ from orchestration import output_engine
 from orchestration.alerting.notify import send_alert
 from orchestration.alerting.sensors import CLI_LAUNCH, LAUNCHED_BY_TAG, failure_message
 from orchestration.build_ledger import Ledger
-from orchestration.settings import ENGINE_ENV, ENGINES
+from orchestration.settings import ENGINE_ENV, ENGINES, FULL_REFRESH_ENV
 from orchestration.warehouse import connect, query_dicts
 
 PUBLICATION_KEYS = (AssetKey(["publication", "analytics_copy"]), AssetKey(["publication", "national_bulletins"]))
@@ -46,6 +46,7 @@ def run_warehouse(landing: Path, out: Path, report_dates: list[date], *, verbose
         return RunOutcome(False, refusal)
     if rebuild:
         Ledger(out / "warehouse.duckdb").clear()
+    os.environ[FULL_REFRESH_ENV] = "1" if rebuild else "0"
     # The definitions read their settings from the environment when the run starts.
     os.environ[ENGINE_ENV] = engine
     os.environ["BACKTOSCHOOL_LANDING"] = str(landing)

@@ -20,6 +20,13 @@ SPARK_SOURCES_ENV = "BACKTOSCHOOL_SPARK_SOURCES"  # macros/register_dagster_tabl
 ENGINE_ENV = "BACKTOSCHOOL_ENGINE"
 REPORT_DATES_ENV = "BACKTOSCHOOL_REPORT_DATES"  # read by dbt_project/macros/report_dates.sql
 ENGINES = ("duckdb", "spark")  # the engine dbt builds the warehouse on (dbt target)
+# "1" for a run that keeps nothing from earlier runs (backtoschool run --rebuild): dbt
+# also builds its incremental models (staging, by file) from scratch.
+FULL_REFRESH_ENV = "BACKTOSCHOOL_FULL_REFRESH"
+
+
+def full_refresh_asked() -> bool:
+    return os.environ.get(FULL_REFRESH_ENV) == "1"
 
 
 def parse_report_dates(text: str) -> list[date]:

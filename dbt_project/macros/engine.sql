@@ -113,14 +113,12 @@
 
 {#- A digest of a set of distinct text rows (an aggregate, as text), the same whatever
     their order: it changes when any row does. DuckDB xors the rows' 128-bit md5s (no
-    sort); Spark, which has no 128-bit integers, hashes the sorted rows. The rows must
-    be distinct: a row present twice would cancel out of the xor. -#}
+    sort). The rows must be distinct: a row present twice would cancel out of the xor.
+    Only the by-file incremental models use it (macros/staged_by_file.sql), and those
+    are whole tables on Spark, so there is no Spark version. -#}
 {% macro rows_digest(text_expr) -%}
     {{ return(adapter.dispatch('rows_digest', 'backtoschool')(text_expr)) }}
 {%- endmacro %}
 {% macro default__rows_digest(text_expr) -%}
     coalesce(cast(bit_xor(md5_number({{ text_expr }})) as varchar), '')
-{%- endmacro %}
-{% macro spark__rows_digest(text_expr) -%}
-    md5(concat_ws(' ', array_sort(collect_list({{ text_expr }}))))
 {%- endmacro %}

@@ -34,37 +34,62 @@
     {%- if config.get('materialized') == 'incremental' -%}
         {%- do parts.append(inputs_version) -%}
     {%- endif -%}
-    {{ _by_file(body, relation, 'file_name', 'build_version', parts + ['staging_version']) }}
+    {{ _by_file(body, relation, 'file_name', 'build_version', parts, 'staging_version') }}
 {%- endmacro %}
 
-{#- The files of `relation` not built yet with the version each of their rows would
-    get now (the body's hash unless `version_parts` says otherwise), built by `body`. -#}
-{% macro _by_file(body, relation, file_column, version_column, version_parts=none) -%}
+{#- The files of `relation` not built yet with the version each of their rows would get
+    now, built by `body`. The version is `version_parts` joined by '/' (the body's hash
+    unless given), then the row's own `row_version_column` when given; the parts are
+    computed once. A table without the version column (built before it existed) has
+    every file built again, which adds the column. -#}
+{% macro _by_file(body, relation, file_column, version_column, version_parts=none, row_version_column=none) -%}
     {%- set pieces = [] -%}
     {%- for part in version_parts or ["'" ~ local_md5(body) ~ "'"] -%}
         {%- if not loop.first %}{% do pieces.append("'/'") %}{% endif -%}
         {%- do pieces.append(part) -%}
     {%- endfor -%}
-    {%- set version = pieces[0] if pieces | length == 1 else dbt.concat(pieces) -%}
+    {%- set filtered = is_incremental() and execute
+            and version_column in adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+    {%- if row_version_column is none %}
+    {%- set version = pieces[0] if pieces | length == 1 else dbt.concat(pieces) %}
 with source as (
     select * from {{ relation }}
-    {%- if is_incremental() and pieces | length == 1 %}
+    {%- if filtered %}
     where {{ file_column }} not in (
         select distinct file_name from {{ this }} where {{ version_column }} = {{ version }}
     )
-    {%- elif is_incremental() %}
-    where {{ dbt.concat([file_column, "'/'", version]) }} not in (
-        select {{ dbt.concat(['file_name', "'/'", version_column]) }}
+    {%- endif %}
+),
+    {%- else %}
+    {%- set version = dbt.concat(['build.inputs_version', "'/'", row_version_column]) %}
+with build as (
+    select {{ pieces[0] if pieces | length == 1 else dbt.concat(pieces) }} as inputs_version
+),
+
+source as (
+    select parent_rows.*
+    from {{ relation }} as parent_rows
+    {%- if filtered %}
+    cross join build
+    where not exists (
+        select 1
         from (select distinct file_name, {{ version_column }} from {{ this }}) as built
-        where {{ version_column }} is not null
+        where built.file_name = parent_rows.{{ file_column }}
+            and built.{{ version_column }} = {{ dbt.concat(['build.inputs_version', "'/'", 'parent_rows.' ~ row_version_column]) }}
     )
     {%- endif %}
 ),
+    {%- endif %}
 
 staged as (
 {{ body }}
 )
 
-select *, {{ version }} as {{ version_column }}
+select
+    staged.*,
+    {{ version }} as {{ version_column }}
 from staged
+{%- if row_version_column is not none %}
+cross join build
+{%- endif %}
 {%- endmacro %}

@@ -23,7 +23,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetsDefinition
 from dagster_dbt import DbtCliResource, dbt_assets
 from packaging import version
 
-from orchestration.settings import WarehouseSettings
+from orchestration.settings import WarehouseSettings, full_refresh_asked
 from orchestration.spark_catalog import refresh_catalog
 from orchestration.transformation.project import dbt_project
 from orchestration.transformation.python_steps import kept_results, step_ledger
@@ -170,6 +170,8 @@ def _dbt_stage_assets(stage: DbtStage, manifest: dict[str, Any]) -> AssetsDefini
             context.log.info(f"{stage.name}: every table kept, inputs unchanged")
             return
         args = dbt_build_args(settings.engine)
+        if full_refresh_asked():
+            args.append("--full-refresh")  # the by-file models too (macros/staged_by_file.sql)
         if kept:
             # cautious: leave out only the tests whose parents are all kept; by default dbt
             # would also leave out a test of a rebuilt table against a kept one (a seed).

@@ -2,8 +2,8 @@
 -- docs/business-rules.md §4 (null when the row is used).
 --
 -- A row depends on its own export's rows and on who the lists name, never on another
--- export: built one export at a time (macros/staged_by_file.sql), so a weekly run reads
--- the new export only, unless the lists' side changed (then every export again).
+-- export: built one export at a time (macros/staged_by_file.sql), so a run that brings
+-- no new list checks the new export only; a changed lists' side checks every export.
 {{ config(
     materialized=('table' if target.type == 'spark' else 'incremental'),
     incremental_strategy='delete+insert',

@@ -636,9 +636,8 @@ def keyed_rows(path: Path, table_id: str, key: str) -> dict[str, list[str]]:
     return {attributes[key]: cells for attributes, cells in parser.rows if key in attributes}
 
 
-def pdf_fonts_and_pages(path: Path) -> tuple[set[str], int]:
-    """Font names embedded in a PDF (subset prefixes dropped) and its page count, read
-    from the file and its deflated streams (WeasyPrint packs objects in streams)."""
+def _pdf_objects(path: Path) -> bytes:
+    """A PDF's bytes followed by its deflated streams (WeasyPrint packs objects in streams)."""
     import zlib
 
     data = path.read_bytes()
@@ -650,7 +649,17 @@ def pdf_fonts_and_pages(path: Path) -> tuple[set[str], int]:
             blobs.append(zlib.decompress(data[match.end():end]))
         except zlib.error:
             pass
-    text = b"".join(blobs)
+    return b"".join(blobs)
+
+
+def pdf_link_targets(path: Path) -> list[str]:
+    """The URIs of a PDF's links, in the order they are written."""
+    return [uri.decode() for uri in re.findall(rb"/URI\s*\(([^)]*)\)", _pdf_objects(path))]
+
+
+def pdf_fonts_and_pages(path: Path) -> tuple[set[str], int]:
+    """Font names embedded in a PDF (subset prefixes dropped) and its page count."""
+    text = _pdf_objects(path)
     fonts = {name.decode().split("+", 1)[-1] for name in re.findall(rb"/BaseFont\s*/([A-Za-z0-9+\-_]+)", text)}
     pages = len(re.findall(rb"/Type\s*/Page\b", text))
     return fonts, pages

@@ -31,6 +31,7 @@ from tests.e2e_support import (
     hidden_figure_ranges,
     keyed_rows,
     pdf_fonts_and_pages,
+    pdf_link_targets,
     personal_data_found,
     read_bulletin,
     run_partition,
@@ -556,6 +557,15 @@ def test_pdfs_embed_only_the_shipped_fonts(weekly):
         assert fonts and all(f.startswith(("Sarabun-Latin", "Sarabun-Thai", "Bulletin-Symbols")) for f in fonts), (pdf, fonts)
     # the date a weekly run publishes gets every PDF; its comparison date, the national one
     assert not list((weekly.bulletins / p.isoformat() / "provinces").glob("*.pdf"))
+
+
+def test_pdf_links_are_relative_so_they_work_where_the_bulletins_are_published(weekly):
+    # WeasyPrint resolves links against the page's release folder, which is gone once
+    # the date is published: the national PDF must link each province's page as the
+    # HTML does, by its place in the date's folder
+    for day in (weekly.report_date, weekly.previous_date):
+        links = pdf_link_targets(national(weekly, day).with_suffix(".pdf"))
+        assert sorted(links) == sorted(f"provinces/{code}.html" for code in provincial_pages(weekly, day)), day
 
 
 def test_the_index_lists_every_bulletin_by_date_and_province(weekly):

@@ -51,7 +51,7 @@ from orchestration.reporting.marts import (
     read_bulletin_data,
     report_dates,
 )
-from orchestration.reporting.pdf import render_pdfs
+from orchestration.reporting.pdf import render_pdfs, renderer_digest
 from orchestration.reporting.templates import render
 from orchestration.warehouse import connect
 
@@ -230,9 +230,9 @@ def _publish_releases(releases: list[DateRelease]) -> list[PublishedBulletin]:
 def _publish_together(releases: list[DateRelease]) -> list[PublishedBulletin]:
     """Publish each date's folder as a new release (orchestration.publishing), with the
     PDFs of all the dates rendered in one go: the worker processes share out every page,
-    instead of one date's at a time (a single national PDF rendered alone). A PDF embeds
-    the absolute path of the page it was rendered from, so it must be rendered inside its
-    release: each date's build fills its release and then publishes the next date from
+    instead of one date's at a time (a single national PDF rendered alone). A PDF is
+    rendered from its page inside the page's release, which exists only while it is
+    built: each date's build fills its release and then publishes the next date from
     within, the innermost renders the PDFs, and each date's link is switched as the
     builds return (each date still atomically)."""
     jobs: list[tuple[Path, Path]] = []
@@ -288,11 +288,12 @@ def _fill_release(release: DateRelease, folder: Path, jobs: list[tuple[Path, Pat
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     sources, rendered, reused = {}, 0, 0
+    renderer = renderer_digest()
     for name, text in files.items():
         if not name.endswith(".html"):
             continue
         pdf_name = _pdf_name(name)
-        digest = _digest(text)
+        digest = _digest(f"{renderer} {text}")
         old = target / pdf_name
         if previous.get(pdf_name) == digest and old.exists():
             shutil.copy2(old, folder / pdf_name)

@@ -6,6 +6,11 @@ _fonts.css.j2 as two families, Latin and Thai) and the print rules of the styles
 (A4, page numbers, page breaks). WeasyPrint needs Pango (Debian: libpango-1.0-0,
 installed by `make setup` when missing).
 
+WeasyPrint resolves every link against the page's own location, which is a release
+folder that exists only while it is built (orchestration.publishing); the PDF's links
+are written relative again (``_relative_links``), so they work wherever the bulletins
+are published.
+
 Many pages (a national run of nine report dates is about 700 bulletins) are shared out
 between worker processes (orchestration.workers), one per core; a handful are rendered
 in this process."""
@@ -13,14 +18,25 @@ in this process."""
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
+import os
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from orchestration.workers import map_in_workers, worker_count
 
 PARALLEL_FROM = 24  # fewer pages than this: not worth starting workers
 WORKERS_ENV = "BACKTOSCHOOL_PDF_WORKERS"  # optional: how many worker processes (default: one per core)
+
+
+def renderer_digest() -> str:
+    """What a PDF depends on besides its page: this module and WeasyPrint's version. A
+    published PDF is kept only when both are those it was rendered with."""
+    from weasyprint import __version__
+
+    return hashlib.sha256(f"{Path(__file__).read_text(encoding='utf-8')} weasyprint {__version__}".encode()).hexdigest()
 
 
 def render_pdfs(jobs: Sequence[tuple[Path, Path]]) -> None:
@@ -51,7 +67,9 @@ def _render_batch(jobs: Sequence[tuple[str, str]]) -> int:
     try:
         for html, pdf in jobs:
             try:
-                HTML(filename=html).write_pdf(pdf, font_config=fonts)
+                document = HTML(filename=html).render(font_config=fonts)
+                _relative_links(document, Path(html).parent)
+                document.write_pdf(pdf)
             finally:
                 gc.collect()
     finally:
@@ -59,3 +77,15 @@ def _render_batch(jobs: Sequence[tuple[str, str]]) -> int:
             gc.enable()
     return len(jobs)
 
+
+
+def _relative_links(document, folder: Path) -> None:
+    """Write the links WeasyPrint resolved to local files relative to ``folder`` again,
+    as the page has them (``provinces/10.html``, ``../index.html``)."""
+    for page in document.pages:
+        for index, (link_type, target, rectangle, box) in enumerate(page.links):
+            if link_type != "external" or not target.startswith("file:"):
+                continue
+            url = urlsplit(target)
+            relative = os.path.relpath(unquote(url.path), folder) + (f"#{url.fragment}" if url.fragment else "")
+            page.links[index] = (link_type, relative, rectangle, box)

@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import defaultdict, deque
+from collections import deque
 from contextlib import contextmanager
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -264,20 +264,42 @@ class Requirement:
 
 class _Residual:
     """A residual graph with capacities: each arc usable forward (up) and backward (down)
-    by the room its bounds leave; candidate arcs carry a cost (hiding them)."""
+    by the room its bounds leave; candidate arcs carry a cost (hiding them).
+
+    The searches below are the hot loops of the whole protection (hundreds of thousands
+    a national run), so the graph is kept in flat lists: nodes are numbered as they are
+    added, and an arc's two edges are numbered 2i (forward) and 2i + 1 (backward), so an
+    edge's reverse is ``index ^ 1``. Edges leave a node in the order they were added:
+    the searches meet them, and break ties, in that order."""
 
     def __init__(self) -> None:
-        self.edges: list[list] = []  # [from, to, capacity, cost, key, index of the reverse edge]
-        self.out: dict[Hashable, list[int]] = defaultdict(list)
+        self.numbers: dict[Hashable, int] = {}  # node -> its number
+        self.out: list[list[int]] = []  # node number -> the edges leaving it
+        self.tail: list[int] = []  # per edge: the node it leaves
+        self.head: list[int] = []  # per edge: the node it reaches
+        self.room: list[float] = []  # per edge: the capacity left
+        self.cost: list[int] = []  # per edge: the cost of using it (0: free)
+        self.key: list[Hashable] = []  # per edge: its arc's key
         self.forward: dict[Hashable, int] = {}  # arc key -> index of its forward edge
         self._pushed: list[list[int]] | None = None  # augmenting paths of the current trial
 
+    def _number(self, node: Hashable) -> int:
+        number = self.numbers.get(node)
+        if number is None:
+            number = self.numbers[node] = len(self.out)
+            self.out.append([])
+        return number
+
     def add(self, tail: Hashable, head: Hashable, key: Hashable, up: float, down: float, cost: int) -> None:
-        forward, backward = len(self.edges), len(self.edges) + 1
-        self.edges.append([tail, head, up, cost, key, backward])
-        self.edges.append([head, tail, down, cost, key, forward])
-        self.out[tail].append(forward)
-        self.out[head].append(backward)
+        start, end = self._number(tail), self._number(head)
+        forward = len(self.room)
+        self.tail += (start, end)
+        self.head += (end, start)
+        self.room += (up, down)
+        self.cost += (cost, cost)
+        self.key += (key, key)
+        self.out[start].append(forward)
+        self.out[end].append(forward + 1)
         self.forward[key] = forward
 
     def make_free(self, tail: Hashable, head: Hashable, key: Hashable, up: float, down: float) -> None:
@@ -286,8 +308,14 @@ class _Residual:
         if forward is None:
             self.add(tail, head, key, up, down, 0)
             return
-        for index in (forward, forward + 1):
-            self.edges[index][3] = 0
+        self.cost[forward] = self.cost[forward + 1] = 0
+
+    def _ends(self, start: Hashable, goal: Hashable) -> tuple[int, int] | None:
+        """The two nodes' numbers; None when no path can join them."""
+        first, last = self.numbers.get(start), self.numbers.get(goal)
+        if first is None or last is None or first == last:
+            return None
+        return first, last
 
     def max_flow(self, start: Hashable, goal: Hashable, limit: float, free_only: bool = True,
                  shortest: bool = True) -> float:
@@ -295,15 +323,19 @@ class _Residual:
         ones unless ``shortest`` is False (then any: the flow's value is the same, only
         what is left in the capacities differs); the pushed flow stays in the capacities
         (so a later search sees what is left; inside ``trial``, until it ends)."""
+        ends = self._ends(start, goal)
+        if ends is None:
+            return 0
         search = self._path if shortest else self._any_path
+        room = self.room
         flow = 0
         while flow < limit:
-            path = search(start, goal, free_only)
+            path = search(*ends, free_only)
             if path is None:
                 break
             for index in path:
-                self.edges[index][2] -= 1
-                self.edges[self.edges[index][5]][2] += 1
+                room[index] -= 1
+                room[index ^ 1] += 1
             if self._pushed is not None:
                 self._pushed.append(path)
             flow += 1
@@ -318,58 +350,55 @@ class _Residual:
     def trial(self, left_out: Iterable[Hashable]):
         """Inside: the graph without the ``left_out`` arcs, flow pushed at will; after:
         the graph as it was (one graph serves many questions)."""
+        room = self.room
         closed = []
         for key in left_out:
             forward = self.forward.get(key)
             if forward is not None:
                 for index in (forward, forward + 1):
-                    closed.append((index, self.edges[index][2]))
-                    self.edges[index][2] = 0
+                    closed.append((index, room[index]))
+                    room[index] = 0
         self._pushed = []
         try:
             yield self
         finally:
             for path in self._pushed:
                 for index in path:
-                    self.edges[index][2] += 1
-                    self.edges[self.edges[index][5]][2] -= 1
+                    room[index] += 1
+                    room[index ^ 1] -= 1
             self._pushed = None
             for index, capacity in reversed(closed):
-                self.edges[index][2] = capacity
+                room[index] = capacity
 
-    def _path(self, start: Hashable, goal: Hashable, free_only: bool) -> list[int] | None:
-        """Breadth-first: the edges of a shortest path with room left, or None. The hot
-        loop of the whole protection (hundreds of thousands of searches a national run)."""
-        if start == goal:
-            return None
-        edges, out = self.edges, self.out
-        previous: dict[Hashable, int | None] = {start: None}  # also the nodes seen
+    def _path(self, start: int, goal: int, free_only: bool) -> list[int] | None:
+        """Breadth-first: the edges of a shortest path with room left, or None."""
+        out, head, room, cost, tail = self.out, self.head, self.room, self.cost, self.tail
+        reached = [-1] * len(out)  # node -> the edge reaching it (-2: the start)
+        reached[start] = -2
         queue = deque((start,))
         while queue:
-            for index in out.get(queue.popleft(), ()):
-                edge = edges[index]
-                following = edge[1]
-                if edge[2] <= 0 or following in previous or (free_only and edge[3]):
+            for index in out[queue.popleft()]:
+                following = head[index]
+                if room[index] <= 0 or reached[following] != -1 or (free_only and cost[index]):
                     continue
-                previous[following] = index
+                reached[following] = index
                 if following == goal:
                     path, at = [], goal
                     while at != start:
-                        path.append(previous[at])
-                        at = edges[previous[at]][0]
+                        path.append(reached[at])
+                        at = tail[reached[at]]
                     return path
                 queue.append(following)
         return None
 
-    def _any_path(self, start: Hashable, goal: Hashable, free_only: bool) -> list[int] | None:
+    def _any_path(self, start: int, goal: int, free_only: bool) -> list[int] | None:
         """The edges of a path with room left, or None: breadth-first from both ends at
         once, always growing the smaller frontier. A cell's row node has a handful of
         edges where its column node has one per school, so meeting in the middle visits
         a fraction of what a search from one end does."""
-        if start == goal:
-            return None
-        before: dict[Hashable, int | None] = {start: None}  # node -> edge reaching it from start
-        after: dict[Hashable, int | None] = {goal: None}  # node -> edge leaving it towards goal
+        before = [-1] * len(self.out)  # node -> edge reaching it from start (-2: the start)
+        after = [-1] * len(self.out)  # node -> edge leaving it towards goal (-2: the goal)
+        before[start] = after[goal] = -2
         ahead, behind = [start], [goal]
         while ahead and behind:
             if len(ahead) <= len(behind):
@@ -380,64 +409,70 @@ class _Residual:
                 return self._joined(before, after, middle)
         return None
 
-    def _grow(self, frontier: list, seen: dict, other: dict, forward: bool, free_only: bool) -> tuple[list, Hashable]:
+    def _grow(self, frontier: list[int], seen: list[int], other: list[int], forward: bool,
+              free_only: bool) -> tuple[list[int], int | None]:
         """One breadth-first step from ``frontier``, along edges with room (``forward``) or
         back against them; records each new node's edge in ``seen``. Returns the next
         frontier and the node where the two searches meet (None while they have not)."""
-        edges, out = self.edges, self.out
+        out, room, cost = self.out, self.room, self.cost
+        ends = self.head if forward else self.tail
+        flip = 0 if forward else 1  # back: the twin edge runs from the neighbour to this node
         grown = []
         for node in frontier:
-            for index in out.get(node, ()):
-                if not forward:
-                    index = edges[index][5]  # the twin edge runs from the neighbour to this node
-                edge = edges[index]
-                neighbour = edge[1] if forward else edge[0]
-                if edge[2] <= 0 or neighbour in seen or (free_only and edge[3]):
+            for index in out[node]:
+                index ^= flip
+                neighbour = ends[index]
+                if room[index] <= 0 or seen[neighbour] != -1 or (free_only and cost[index]):
                     continue
                 seen[neighbour] = index
-                if neighbour in other:
+                if other[neighbour] != -1:
                     return grown, neighbour
                 grown.append(neighbour)
         return grown, None
 
-    def _joined(self, before: dict, after: dict, middle: Hashable) -> list[int]:
+    def _joined(self, before: list[int], after: list[int], middle: int) -> list[int]:
         """The edges from start to ``middle`` (by ``before``), then on to goal (by ``after``)."""
         path, at = [], middle
-        while before[at] is not None:
+        while before[at] >= 0:
             path.append(before[at])
-            at = self.edges[before[at]][0]
+            at = self.tail[before[at]]
         path.reverse()
         at = middle
-        while after[at] is not None:
+        while after[at] >= 0:
             path.append(after[at])
-            at = self.edges[after[at]][1]
+            at = self.head[after[at]]
         return path
 
     def cheapest_path(self, start: Hashable, goal: Hashable) -> tuple[float, list] | None:
         """Dijkstra over edges with room left: (cost, keys of the cells to hide) or None."""
-        edges, out, push, pop, inf = self.edges, self.out, heapq.heappush, heapq.heappop, math.inf
-        best = {start: 0}
-        previous: dict[Hashable, int] = {}
-        queue = [(0, 0, start)]
+        ends = self._ends(start, goal)
+        if ends is None:
+            return None
+        first, last = ends
+        out, head, room, cost_of, tail = self.out, self.head, self.room, self.cost, self.tail
+        push, pop, inf = heapq.heappush, heapq.heappop, math.inf
+        best = [inf] * len(out)
+        best[first] = 0
+        previous = [-1] * len(out)
+        queue = [(0, 0, first)]
         counter = 0
         while queue:
             cost, _, node = pop(queue)
-            if node == goal:
-                keys, at = [], goal
-                while at != start:
-                    edge = edges[previous[at]]
-                    if edge[3]:
-                        keys.append(edge[4])
-                    at = edge[0]
+            if node == last:
+                keys, at = [], last
+                while at != first:
+                    index = previous[at]
+                    if cost_of[index]:
+                        keys.append(self.key[index])
+                    at = tail[index]
                 return cost, sorted(set(keys), key=repr)
-            if cost > best.get(node, inf):
+            if cost > best[node]:
                 continue
-            for index in out.get(node, ()):
-                edge = edges[index]
-                if edge[2] <= 0:
+            for index in out[node]:
+                if room[index] <= 0:
                     continue
-                following, total = edge[1], cost + edge[3]
-                if total < best.get(following, inf):
+                following, total = head[index], cost + cost_of[index]
+                if total < best[following]:
                     best[following] = total
                     previous[following] = index
                     counter += 1  # ties go to the edge met first: deterministic

@@ -3,6 +3,7 @@ nothing touches the user's ~/.config or the repository's demo folder."""
 
 from __future__ import annotations
 
+import __main__
 import os
 import socket
 from collections.abc import Iterator
@@ -15,6 +16,12 @@ from orchestration.child_key import KEY_FILE_ENV
 from orchestration.paths import DBT_PROJECT_DIR
 from orchestration.settings import WAREHOUSE_ENV
 
+# A pytest-xdist worker is started with `python -c`: its __main__ has neither a spec nor
+# a file, which pyspark.sql.connect (imported by Great Expectations) takes for a doctest
+# run without Spark Connect's dependencies, and ends the process (SystemExit 0).
+if os.environ.get("PYTEST_XDIST_WORKER") and __main__.__spec__ is None and not hasattr(__main__, "__file__"):
+    __main__.__file__ = __file__
+
 
 @pytest.fixture(scope="session", autouse=True)
 def isolated_key_file(tmp_path_factory) -> Path:
@@ -25,7 +32,26 @@ def isolated_key_file(tmp_path_factory) -> Path:
     # PDFs (0.3 s a page) only where they are tested: the weekly partition's run
     # (tests/e2e_support.run_partition) renders them as the product does by default
     os.environ["BACKTOSCHOOL_PDF"] = "none"
+    # dbt invoked by the tests (dbt() below) writes its manifest here, not over the one
+    # the Dagster definitions are built from (dbt_project/target), which another test
+    # process may be reading (make test runs several: pytest_collection_modifyitems)
+    os.environ["DBT_TARGET_PATH"] = str(tmp_path_factory.mktemp("dbt_target"))
     return path
+
+
+# make test shares the tests out between processes, one per core (pytest-xdist, loadgroup),
+# a group at a time: the tests reading one run of the flow stay together, so that run
+# is made once, and so do a module's tests (its module-scoped runs).
+SHARED_RUNS = ("national", "weekly")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        shared = [name for name in SHARED_RUNS if name in item.fixturenames]
+        item.add_marker(pytest.mark.xdist_group(shared[0] if shared else item.module.__name__))
 
 
 @contextmanager

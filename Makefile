@@ -65,10 +65,10 @@ setup: system-packages $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 demo: setup
 	$(BIN)/backtoschool demo --out $(DEMO_DIR)
 
-# The default tests in one process per core (tests/conftest.py keeps the tests of one
-# flow run together, so each run is made once).
+# The default tests in one process per core, a module at a time (tests/conftest.py keeps
+# the modules reading one flow run together, so each run is made once).
 test: setup
-	$(BIN)/pytest --numprocesses=auto --dist=loadgroup
+	$(BIN)/pytest --numprocesses=auto --dist=loadscope
 
 test-slow: setup
 	$(BIN)/pytest -m slow

@@ -34,24 +34,35 @@ def isolated_key_file(tmp_path_factory) -> Path:
     os.environ["BACKTOSCHOOL_PDF"] = "none"
     # dbt invoked by the tests (dbt() below) writes its manifest here, not over the one
     # the Dagster definitions are built from (dbt_project/target), which another test
-    # process may be reading (make test runs several: pytest_collection_modifyitems)
+    # process may be reading (make test runs several: see SHARED_RUN_MODULES)
     os.environ["DBT_TARGET_PATH"] = str(tmp_path_factory.mktemp("dbt_target"))
     return path
 
 
-# make test shares the tests out between processes, one per core (pytest-xdist, loadgroup),
-# a group at a time: the tests reading one run of the flow stay together, so that run
-# is made once, and so do a module's tests (its module-scoped runs).
-SHARED_RUNS = ("national", "weekly")
+# make test shares the tests out between processes, one per core (pytest-xdist), a module
+# at a time (--dist loadscope); the modules that read one session-wide run of the flow go
+# to the same process as one unit, so that the run is made once (a module left out of
+# SHARED_RUN_MODULES makes it again in another process). xdist's loadgroup would say this
+# with marks, but it cannot rename pytest 9's test ids.
+SHARED_RUN_MODULES = {
+    "national": ("tests/test_analytics.py", "tests/test_incremental_day.py", "tests/test_national_flow.py"),
+    # their fixture ``weekly`` is tests.e2e_support.weekly_run, made once per process
+    "weekly": ("tests/test_browser.py", "tests/test_bulletin_reuse.py", "tests/test_bulletins.py"),
+}
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups
-def pytest_collection_modifyitems(config, items) -> None:
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        shared = [name for name in SHARED_RUNS if name in item.fixturenames]
-        item.add_marker(pytest.mark.xdist_group(shared[0] if shared else item.module.__name__))
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedRunScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return next((run for run, modules in SHARED_RUN_MODULES.items() if module in modules), module)
+
+    return SharedRunScheduling(config, log)
 
 
 @contextmanager

@@ -23,7 +23,7 @@ import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from orchestration.workers import map_in_workers, worker_count
 
@@ -78,7 +78,6 @@ def _render_batch(jobs: Sequence[tuple[str, str]]) -> int:
     return len(jobs)
 
 
-
 def _relative_links(document, folder: Path) -> None:
     """Write the links WeasyPrint resolved to local files relative to ``folder`` again,
     as the page has them (``provinces/10.html``, ``../index.html``)."""
@@ -87,5 +86,5 @@ def _relative_links(document, folder: Path) -> None:
             if link_type != "external" or not target.startswith("file:"):
                 continue
             url = urlsplit(target)
-            relative = os.path.relpath(unquote(url.path), folder) + (f"#{url.fragment}" if url.fragment else "")
+            relative = quote(os.path.relpath(unquote(url.path), folder)) + (f"#{url.fragment}" if url.fragment else "")
             page.links[index] = (link_type, relative, rectangle, box)

@@ -310,27 +310,20 @@ class _Residual:
             return
         self.cost[forward] = self.cost[forward + 1] = 0
 
-    def _ends(self, start: Hashable, goal: Hashable) -> tuple[int, int] | None:
-        """The two nodes' numbers; None when no path can join them."""
-        first, last = self.numbers.get(start), self.numbers.get(goal)
-        if first is None or last is None or first == last:
-            return None
-        return first, last
-
     def max_flow(self, start: Hashable, goal: Hashable, limit: float, free_only: bool = True,
                  shortest: bool = True) -> float:
         """Augment unit by unit (the limits are tiny) along paths of free edges, shortest
         ones unless ``shortest`` is False (then any: the flow's value is the same, only
         what is left in the capacities differs); the pushed flow stays in the capacities
         (so a later search sees what is left; inside ``trial``, until it ends)."""
-        ends = self._ends(start, goal)
-        if ends is None:
+        first, last = self.numbers.get(start), self.numbers.get(goal)
+        if first is None or last is None or first == last:  # no path joins them
             return 0
         search = self._path if shortest else self._any_path
         room = self.room
         flow = 0
         while flow < limit:
-            path = search(*ends, free_only)
+            path = search(first, last, free_only)
             if path is None:
                 break
             for index in path:
@@ -445,10 +438,11 @@ class _Residual:
 
     def cheapest_path(self, start: Hashable, goal: Hashable) -> tuple[float, list] | None:
         """Dijkstra over edges with room left: (cost, keys of the cells to hide) or None."""
-        ends = self._ends(start, goal)
-        if ends is None:
+        if start == goal:
+            return 0, []
+        first, last = self.numbers.get(start), self.numbers.get(goal)
+        if first is None or last is None:
             return None
-        first, last = ends
         out, head, room, cost_of, tail = self.out, self.head, self.room, self.cost, self.tail
         push, pop, inf = heapq.heappush, heapq.heappop, math.inf
         best = [inf] * len(out)

@@ -32,18 +32,27 @@ def isolated_key_file(tmp_path_factory) -> Path:
     # PDFs (0.3 s a page) only where they are tested: the weekly partition's run
     # (tests/e2e_support.run_partition) renders them as the product does by default
     os.environ["BACKTOSCHOOL_PDF"] = "none"
-    # dbt invoked by the tests (dbt() below) writes its manifest here, not over the one
-    # the Dagster definitions are built from (dbt_project/target), which another test
-    # process may be reading (make test runs several: see SHARED_RUN_MODULES)
-    os.environ["DBT_TARGET_PATH"] = str(tmp_path_factory.mktemp("dbt_target"))
     return path
+
+
+# Where dbt invoked by the tests (dbt() below) writes its manifest and log: not over the
+# manifest the Dagster definitions are built from (dbt_project/target), which another
+# test process may be reading (make test runs several: see SHARED_RUN_MODULES).
+_DBT_SCRATCH: Path | None = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dbt_scratch(tmp_path_factory) -> None:
+    global _DBT_SCRATCH
+    _DBT_SCRATCH = tmp_path_factory.mktemp("dbt_scratch")
 
 
 # make test shares the tests out between processes, one per core (pytest-xdist), a module
 # at a time (--dist loadscope); the modules that read one session-wide run of the flow go
 # to the same process as one unit, so that the run is made once (a module left out of
-# SHARED_RUN_MODULES makes it again in another process). xdist's loadgroup would say this
-# with marks, but it cannot rename pytest 9's test ids.
+# SHARED_RUN_MODULES makes it again in another process; so does `pytest -n 2` without
+# `--dist loadscope`). xdist's loadgroup would say this with marks, but it cannot rename
+# pytest 9's test ids.
 SHARED_RUN_MODULES = {
     "national": ("tests/test_analytics.py", "tests/test_incremental_day.py", "tests/test_national_flow.py"),
     # their fixture ``weekly`` is tests.e2e_support.weekly_run, made once per process
@@ -82,8 +91,9 @@ def dbt(args: list[str]):
     """Invoke dbt in process against the project (raises with dbt's message on failure)."""
     from dbt.cli.main import dbtRunner
 
+    scratch = [] if _DBT_SCRATCH is None else ["--target-path", str(_DBT_SCRATCH), "--log-path", str(_DBT_SCRATCH)]
     result = dbtRunner().invoke(
-        [*args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"]
+        [*args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--quiet", *scratch]
     )
     if not result.success:
         raise RuntimeError(f"dbt {' '.join(args)} failed: {result.exception or result.result}")

@@ -22,8 +22,9 @@ import hashlib
 import logging
 import os
 from collections.abc import Sequence
+from importlib.metadata import version
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from orchestration.workers import map_in_workers, worker_count
 
@@ -34,9 +35,8 @@ WORKERS_ENV = "BACKTOSCHOOL_PDF_WORKERS"  # optional: how many worker processes 
 def renderer_digest() -> str:
     """What a PDF depends on besides its page: this module and WeasyPrint's version. A
     published PDF is kept only when both are those it was rendered with."""
-    from weasyprint import __version__
-
-    return hashlib.sha256(f"{Path(__file__).read_text(encoding='utf-8')} weasyprint {__version__}".encode()).hexdigest()
+    weasyprint = version("weasyprint")  # its metadata: importing it loads Pango
+    return hashlib.sha256(f"{Path(__file__).read_text(encoding='utf-8')} weasyprint {weasyprint}".encode()).hexdigest()
 
 
 def render_pdfs(jobs: Sequence[tuple[Path, Path]]) -> None:
@@ -86,5 +86,5 @@ def _relative_links(document, folder: Path) -> None:
             if link_type != "external" or not target.startswith("file:"):
                 continue
             url = urlsplit(target)
-            relative = quote(os.path.relpath(unquote(url.path), folder)) + (f"#{url.fragment}" if url.fragment else "")
-            page.links[index] = (link_type, relative, rectangle, box)
+            path = quote(os.path.relpath(unquote(url.path), folder)) + ("/" if url.path.endswith("/") else "")
+            page.links[index] = (link_type, urlunsplit(("", "", path, url.query, url.fragment)), rectangle, box)

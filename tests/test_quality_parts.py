@@ -112,3 +112,104 @@ def test_parts_are_combined_by_expectation_whatever_their_order():
     assert [(o.expectation, o.success, o.unexpected_count) for o in combined.outcomes] == [
         (in_set[0], False, 5), (regex[0], False, None)]
     assert (combined.success, combined.rows) == (False, 20)
+
+
+def _counting_validations(monkeypatch) -> list[int]:
+    """The sizes of the frames GX validates from now on."""
+    validated: list[int] = []
+    monkeypatch.setattr(checks, "validate", lambda suite, frame: validated.append(len(frame)) or validate(suite, frame))
+    return validated
+
+
+def test_rows_validated_before_are_not_validated_again(tmp_path, monkeypatch):
+    """The memo (orchestration.quality.memo): a date whose rows did not change keeps its
+    outcome; a changed date and a failing date are validated again; the result is the
+    whole table's, exactly, each time."""
+    by_date, settings = _suite_and_warehouse(tmp_path, ROWS)
+    monkeypatch.setattr(checks, "ROWS_PER_PART", 1)  # a part per date
+    validated = _counting_validations(monkeypatch)
+    first = _validate_in_warehouse(by_date, settings)
+    assert validated == [3, 3, 2]
+    validated.clear()
+    again = _validate_in_warehouse(by_date, settings)
+    assert validated == [3, 3, 2]  # every part fails: a failing part's outcome is not kept
+    assert _outcomes(again) == _outcomes(first) and again.rows == first.rows
+
+    good = [("2022-05-31", "k1", 1), ("2022-05-31", "k2", 2), ("2022-06-30", "k1", 2), ("2022-06-30", "k2", 1)]
+    _, settings = _refill(settings, good)
+    validated.clear()
+    assert _outcomes(_validate_in_warehouse(by_date, settings)) == [(e["type"], True, 0) for e in SUITE["expectations"]]
+    assert validated == [2, 2]
+    validated.clear()
+    _validate_in_warehouse(by_date, settings)
+    assert validated == []  # nothing changed: no frame is read
+
+    # one row of 06-30 changes (a status 9): that date alone, and its failure is counted
+    _, settings = _refill(settings, [*good[:3], ("2022-06-30", "k2", 9)])
+    result = _validate_in_warehouse(by_date, settings)
+    assert validated == [2]
+    assert _outcomes(result) == [("expect_column_values_to_be_in_set", False, 1),
+                                 ("expect_column_values_to_match_regex", True, 0),
+                                 ("expect_compound_columns_to_be_unique", True, 0)]
+    assert (result.rows, result.success) == (4, False)
+
+
+def _refill(settings, rows):
+    with duckdb.connect(str(settings.warehouse_path)) as connection:
+        connection.execute("delete from marts.fct_child_status")
+        connection.executemany("insert into marts.fct_child_status (report_date, child_key, status_code)"
+                               " values (?, ?, ?)", rows)
+    return None, settings
+
+
+def test_a_changed_suite_or_column_type_validates_everything_again(tmp_path, monkeypatch):
+    by_date, settings = _suite_and_warehouse(tmp_path, ROWS[3:6])  # 06-30 only, failing: bad key, status 9
+    fixed = [("2022-06-30", "k1", 2), ("2022-06-30", "k2", 2)]
+    _refill(settings, fixed)
+    validated = _counting_validations(monkeypatch)
+    _validate_in_warehouse(by_date, settings)
+    wider = replace(by_date, definition={**SUITE, "expectations": [
+        {"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "status_code", "value_set": [2]}},
+        *SUITE["expectations"][1:]]})
+    _validate_in_warehouse(wider, settings)
+    assert validated == [2, 2]
+    with duckdb.connect(str(settings.warehouse_path)) as connection:  # same values, another type
+        connection.execute("alter table marts.fct_child_status alter status_code type bigint")
+    _validate_in_warehouse(wider, settings)
+    assert validated == [2, 2, 2]
+
+
+def test_a_whole_table_suite_is_validated_again_only_when_its_rows_change(tmp_path, monkeypatch):
+    by_date, settings = _suite_and_warehouse(tmp_path, ROWS)
+    whole = replace(by_date, validate_by=None)
+    validated = _counting_validations(monkeypatch)
+    first = _validate_in_warehouse(whole, settings)
+    assert _validate_in_warehouse(whole, settings) == first
+    assert validated == [8]  # a failing table too: the same rows give the same outcome
+    with duckdb.connect(str(settings.warehouse_path)) as connection:  # a column the suite does not read
+        connection.execute("alter table marts.fct_child_status add column note varchar default 'x'")
+    _validate_in_warehouse(whole, settings)
+    assert validated == [8]
+    _refill(settings, ROWS[:-1])
+    assert _validate_in_warehouse(whole, settings).rows == 7
+    assert validated == [8, 7]
+
+
+@pytest.mark.parametrize(("condition", "holds"), [
+    ("quarantine_reason.isnull()", True),
+    ("quarantine_reason.isnull() & (id_class != 'none')", True),
+    ("status_code.notna() | (status_code == 2)", True),
+    ("status_code > status_code.mean()", False),  # looks at the whole table
+    ("child_key.str.len() > 2", False),  # not known to look at each value alone: refused
+])
+def test_a_row_condition_holds_part_by_part_when_it_looks_at_each_row_alone(tmp_path, condition, holds):
+    path = tmp_path / "statuses.json"
+    expectation = {"type": "expect_column_values_to_be_in_set",
+                   "kwargs": {"column": "status_code", "value_set": [1], "row_condition": condition,
+                              "condition_parser": "pandas"}}
+    path.write_text(json.dumps({**SUITE, "expectations": [expectation]}), encoding="utf-8")
+    if holds:
+        assert load_suites(tmp_path)[0].validate_by == "report_date"
+    else:
+        with pytest.raises(ValueError, match="does not hold part by part"):
+            load_suites(tmp_path)

@@ -13,6 +13,7 @@ from dagster import (
     asset_check,
 )
 
+from orchestration.quality.memo import Memo, part_fingerprints, select_list, whole_table_fingerprint
 from orchestration.quality.report import record_result
 from orchestration.quality.suites import Suite, SuiteResult, combine, load_suites, validate
 from orchestration.settings import WarehouseSettings
@@ -56,18 +57,50 @@ ROWS_PER_PART = 2_000_000
 
 
 def _validate_in_warehouse(suite: Suite, settings: WarehouseSettings) -> SuiteResult:
-    rows = f"select {', '.join(suite.columns) or '*'} from {suite.relation}"
+    """The suite's result on its relation; parts validated before with the same rows are
+    not validated again (orchestration.quality.memo)."""
+    rows = f"select {select_list(suite)} from {suite.relation}"
     with connect(settings.warehouse_path, read_only=True) as connection:
+        memo = Memo.open(settings.out_path, suite, connection)
         if not suite.validate_by:
-            return _validated(suite, connection, rows)
-        column = suite.validate_by
-        counts = connection.execute(f"select {column}, count(*) from {suite.relation} group by {column}"
-                                    f" order by {column} nulls last").fetchall()
-        results = [_validated(suite, connection, f"{rows} where {column} in ({', '.join('?' * len(part))})", part)
-                   for part in _parts([(value, n) for value, n in counts if value is not None])]
-        if any(value is None for value, _ in counts) or not counts:  # an empty table: its columns still checked
-            results.append(_validated(suite, connection, f"{rows} where {column} is null"))
-    return combine(suite, results)
+            fingerprint, _ = whole_table_fingerprint(suite, connection)
+            result = memo.get(fingerprint) or _validated(suite, connection, rows)
+            memo.keep(fingerprint, result)
+        else:
+            result = combine(suite, _validated_by_parts(suite, connection, rows, memo))
+    memo.save()
+    return result
+
+
+def _validated_by_parts(suite: Suite, connection, rows: str, memo: Memo) -> list[SuiteResult]:
+    column = suite.validate_by
+    values = part_fingerprints(suite, connection)
+    if not values:  # an empty table: its columns are still checked
+        return [_validated(suite, connection, f"{rows} where {column} is null")]
+    results, pending = [], []
+    for value, count, fingerprint in values:
+        known = memo.get(fingerprint)
+        if known:
+            results.append(known)
+        else:
+            pending.append((value, count, fingerprint))
+    fingerprints = {value: (count, fingerprint) for value, count, fingerprint in pending}
+    parts = _parts([(value, count) for value, count, _ in pending if value is not None])
+    if None in fingerprints:
+        parts.append([None])
+    for part in parts:
+        if part == [None]:
+            result = _validated(suite, connection, f"{rows} where {column} is null")
+        else:
+            result = _validated(suite, connection, f"{rows} where {column} in ({', '.join('?' * len(part))})", part)
+        results.append(result)
+        if result.success:
+            # Every expectation met with no unexpected row in the part: each of its values
+            # meets them alone (validate_by allows only such expectations, suites.py).
+            for value in part:
+                count, fingerprint = fingerprints[value]
+                memo.keep(fingerprint, SuiteResult(suite, True, count, result.outcomes))
+    return results
 
 
 def _parts(counts: list[tuple[object, int]]) -> list[list[object]]:

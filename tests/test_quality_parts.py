@@ -141,8 +141,9 @@ def test_rows_validated_before_are_not_validated_again(tmp_path, monkeypatch):
     assert _outcomes(_validate_in_warehouse(by_date, settings)) == [(e["type"], True, 0) for e in SUITE["expectations"]]
     assert validated == [2, 2]
     validated.clear()
-    _validate_in_warehouse(by_date, settings)
+    unchanged = _validate_in_warehouse(by_date, settings)
     assert validated == []  # nothing changed: no frame is read
+    assert (unchanged.rows, unchanged.remembered, unchanged.success) == (4, 4, True)
 
     # one row of 06-30 changes (a status 9): that date alone, and its failure is counted
     _, settings = _refill(settings, [*good[:3], ("2022-06-30", "k2", 9)])
@@ -151,7 +152,7 @@ def test_rows_validated_before_are_not_validated_again(tmp_path, monkeypatch):
     assert _outcomes(result) == [("expect_column_values_to_be_in_set", False, 1),
                                  ("expect_column_values_to_match_regex", True, 0),
                                  ("expect_compound_columns_to_be_unique", True, 0)]
-    assert (result.rows, result.success) == (4, False)
+    assert (result.rows, result.remembered, result.success) == (4, 2, False)
 
 
 def _refill(settings, rows):
@@ -185,22 +186,54 @@ def test_a_whole_table_suite_is_validated_again_only_when_its_rows_change(tmp_pa
     validated = _counting_validations(monkeypatch)
     first = _validate_in_warehouse(whole, settings)
     assert _validate_in_warehouse(whole, settings) == first
-    assert validated == [8]  # a failing table too: the same rows give the same outcome
+    assert validated == [8, 8]  # a failing table is validated again every run
+    good = [("2022-05-31", "k1", 1), ("2022-06-30", "k1", 2), (None, "k2", 1)]
+    _refill(settings, good)
+    passing = _validate_in_warehouse(whole, settings)
+    assert _validate_in_warehouse(whole, settings) == replace(passing, remembered=3)
+    assert validated == [8, 8, 3]
     with duckdb.connect(str(settings.warehouse_path)) as connection:  # a column the suite does not read
-        connection.execute("alter table marts.fct_child_status add column note varchar default 'x'")
+        connection.execute("alter table marts.fct_child_status add column t varchar default 'x'")
     _validate_in_warehouse(whole, settings)
-    assert validated == [8]
-    _refill(settings, ROWS[:-1])
-    assert _validate_in_warehouse(whole, settings).rows == 7
-    assert validated == [8, 7]
+    assert validated == [8, 8, 3]
+    with duckdb.connect(str(settings.warehouse_path)) as connection:  # a value the suite reads
+        connection.execute("update marts.fct_child_status set status_code = 1 where report_date = '2022-06-30'")
+    assert _validate_in_warehouse(whole, settings).remembered == 0
+    assert validated == [8, 8, 3, 3]
+
+
+def test_values_validated_together_are_remembered_one_by_one(tmp_path, monkeypatch):
+    """Both dates and the undated rows pass in one frame: each is remembered alone, so a
+    change to one date validates that date only."""
+    rows = [("2022-05-31", "k1", 1), ("2022-05-31", "k2", 2), ("2022-06-30", "k1", 2), (None, "k3", 1)]
+    by_date, settings = _suite_and_warehouse(tmp_path, rows)
+    validated = _counting_validations(monkeypatch)
+    _validate_in_warehouse(by_date, settings)
+    assert validated == [3, 1]  # the two dates in one part (ROWS_PER_PART), the undated rows apart
+    _refill(settings, [*rows[:2], ("2022-06-30", "k1", 1), rows[3]])
+    result = _validate_in_warehouse(by_date, settings)
+    assert validated == [3, 1, 1]
+    assert (result.rows, result.remembered, result.success) == (4, 3, True)
+    _refill(settings, [*rows[:2], ("2022-06-30", "k1", 1), (None, "k3", 7)])
+    result = _validate_in_warehouse(by_date, settings)
+    assert validated == [3, 1, 1, 1]
+    assert (result.rows, result.remembered) == (4, 3)
+    assert _outcomes(result)[0] == ("expect_column_values_to_be_in_set", False, 1)
 
 
 @pytest.mark.parametrize(("condition", "holds"), [
     ("quarantine_reason.isnull()", True),
     ("quarantine_reason.isnull() & (id_class != 'none')", True),
     ("status_code.notna() | (status_code == 2)", True),
+    ("status_code.isnull() and (child_key == 'k1')", True),
+    ("status_code in [1, 2] or not child_key.notna()", True),
     ("status_code > status_code.mean()", False),  # looks at the whole table
+    ("status_code.size > 2", False),
+    ("status_code.iloc[0] == 1", False),
+    ("index > 2", False),
+    ("status_code > @limit", False),
     ("child_key.str.len() > 2", False),  # not known to look at each value alone: refused
+    ({"column": "status_code"}, False),
 ])
 def test_a_row_condition_holds_part_by_part_when_it_looks_at_each_row_alone(tmp_path, condition, holds):
     path = tmp_path / "statuses.json"

@@ -41,6 +41,7 @@ def build_suite_check(suite: Suite) -> AssetChecksDefinition:
             metadata={
                 "message": "; ".join(o.summary for o in result.failures) or "all expectations met",
                 "rows_validated": result.rows,
+                "rows_unchanged_since_validated": result.remembered,  # not read again (memo.py)
                 "expectations": len(result.outcomes),
                 "failed": len(result.failures),
                 "results": MetadataValue.md("\n".join(f"- {o.summary}" for o in result.outcomes)),
@@ -65,7 +66,8 @@ def _validate_in_warehouse(suite: Suite, settings: WarehouseSettings) -> SuiteRe
         if not suite.validate_by:
             fingerprint, _ = whole_table_fingerprint(suite, connection)
             result = memo.get(fingerprint) or _validated(suite, connection, rows)
-            memo.keep(fingerprint, result)
+            if result.success:
+                memo.keep(fingerprint, result)
         else:
             result = combine(suite, _validated_by_parts(suite, connection, rows, memo))
     memo.save()

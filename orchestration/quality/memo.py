@@ -1,13 +1,15 @@
 """What a suite found in rows it has validated before, so that rows which did not change
-are not validated again.
+are not validated again. Only passing outcomes are kept: a failure is looked at again
+every run (it may also have been the validation's own failure, such as memory).
 
 A validation is a function of the rows (only the columns the suite reads), the suite and
 the software that runs it. Each part of a table the check validates (the whole table, or
 the rows of one value of the suite's ``validate_by`` column) is known by a fingerprint
 DuckDB computes in one pass: the number of rows and the sum of their row hashes, which
 does not depend on the rows' order. The memo keeps each fingerprint's outcomes under a
-key made of the suite's definition, the columns' types and the versions of Great
-Expectations and DuckDB; a new key forgets everything.
+key made of the suite's definition, the columns' types, the versions of the libraries
+that make and validate the frames and this package's validation code; a new key forgets
+everything.
 
 A weekly run rebuilds the facts of every report date, but only the newest date's rows
 differ from last week's: its check validates one date instead of ten (about 18 s at a
@@ -25,10 +27,13 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.publishing import write_file
+from orchestration.publishing import sweep_leftovers, write_file
 from orchestration.quality.suites import ExpectationOutcome, Suite, SuiteResult
 
-SCHEME = "rows+sum(hash(row)) v1"  # change when the fingerprint's meaning changes
+ROW_HASH = "hash(*columns(*))"  # one hash of all the columns read (no alias: a column could be named like it)
+# The code that reads and validates the rows: a change to it forgets what was validated.
+CODE = tuple(Path(__file__).with_name(name) for name in ("memo.py", "checks.py", "suites.py"))
+LIBRARIES = ("great_expectations", "pandas", "pyarrow", "numpy", "duckdb")  # they make and read the frames
 
 
 class Memo:
@@ -51,7 +56,8 @@ class Memo:
             return None
         self._now[fingerprint] = entry
         return SuiteResult(suite=self.suite, success=entry["success"], rows=entry["rows"],
-                           outcomes=[ExpectationOutcome(**outcome) for outcome in entry["outcomes"]])
+                           outcomes=[ExpectationOutcome(**outcome) for outcome in entry["outcomes"]],
+                           remembered=entry["rows"])
 
     def keep(self, fingerprint: str, result: SuiteResult) -> None:
         self._now[fingerprint] = {"success": result.success, "rows": result.rows,
@@ -59,15 +65,17 @@ class Memo:
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        sweep_leftovers(self.path.parent)
         write_file(self.path, json.dumps({"key": self.key, "parts": self._now}, sort_keys=True, default=str))
 
 
 def suite_key(suite: Suite, connection: duckdb.DuckDBPyConnection) -> str:
     """What a validation depends on besides the rows."""
     types = connection.execute(f"describe select {select_list(suite)} from {suite.relation}").fetchall()
-    return _digest([SCHEME, suite.definition, suite.relation, suite.validate_by, select_list(suite),
+    return _digest([suite.definition, suite.relation, suite.validate_by, select_list(suite),
                     [(name, kind) for name, kind, *_ in types],
-                    version("great_expectations"), duckdb.__version__])
+                    [version(library) for library in LIBRARIES],
+                    [hashlib.sha256(path.read_bytes()).hexdigest() for path in CODE]])
 
 
 def select_list(suite: Suite) -> str:
@@ -78,7 +86,7 @@ def select_list(suite: Suite) -> str:
 def whole_table_fingerprint(suite: Suite, connection: duckdb.DuckDBPyConnection) -> tuple[str, int]:
     """(fingerprint, rows) of the whole table."""
     [(rows, digest)] = connection.execute(
-        f"select count(*), sum(hash(t)) from (select {select_list(suite)} from {suite.relation}) as t").fetchall()
+        f"select count(*), sum({ROW_HASH}) from (select {select_list(suite)} from {suite.relation})").fetchall()
     return _digest([None, rows, str(digest)]), rows
 
 
@@ -89,8 +97,8 @@ def part_fingerprints(suite: Suite, connection: duckdb.DuckDBPyConnection) -> li
     column = suite.validate_by
     read = select_list(suite) if column in suite.columns else f"{column}, {select_list(suite)}"
     groups = connection.execute(
-        f"select t.{column}, count(*), sum(hash(t)) from (select {read} from {suite.relation}) as t"
-        f" group by t.{column} order by t.{column} nulls last").fetchall()
+        f"select {column}, count(*), sum({ROW_HASH}) from (select {read} from {suite.relation})"
+        f" group by {column} order by {column} nulls last").fetchall()
     return [(value, rows, _digest([str(value) if value is not None else None, rows, str(digest)]))
             for value, rows, digest in groups]
 

@@ -5,6 +5,7 @@ dagster-ge only supports GX 0.x). An ephemeral context keeps the repo free of GX
 
 from __future__ import annotations
 
+import ast
 import json
 import logging
 import os
@@ -32,7 +33,8 @@ class Suite:
     definition: dict
     # Optional: validate the rows of a few values of this column at a time (report dates:
     # two of a million children each, not ten; checks.ROWS_PER_PART), which only
-    # expectations that hold part by part allow (_holds_part_by_part).
+    # expectations that hold part by part allow (_holds_part_by_part). Each value's rows
+    # are then remembered apart (memo.py): a value whose rows did not change is skipped.
     validate_by: str | None = None
 
     @property
@@ -94,19 +96,45 @@ def load_suites(directory: Path | None = None) -> list[Suite]:
     return suites
 
 
-# Methods a row condition may call: they look at each value alone. (A condition such as
-# `age > age.mean()` looks at the whole, and picks other rows in a part.)
-ROW_CONDITION_METHODS = frozenset({"isnull", "notnull", "isna", "notna"})
-
-
 def _holds_part_by_part(expectation: dict, column: str) -> bool:
     kwargs = expectation["kwargs"]
     if expectation["type"] in ROW_EXPECTATIONS:
-        condition = kwargs.get("row_condition", "")
+        condition = kwargs.get("row_condition")
         return "mostly" not in kwargs and (  # mostly: a share of the whole
-            not condition or (kwargs.get("condition_parser") == "pandas"
-                              and set(re.findall(r"\b(\w+)\s*\(", condition)) <= ROW_CONDITION_METHODS))
+            not condition or (kwargs.get("condition_parser") == "pandas" and _looks_at_each_row_alone(condition)))
     return expectation["type"] in UNIQUENESS_EXPECTATIONS and column in kwargs.get("column_list", [])
+
+
+# What a pandas row condition (DataFrame.query on the part's frame) may be made of for it
+# to pick the same rows in a part as in the whole table: columns, constants, operators,
+# and these methods, which look at each value alone. Anything else (`x > x.mean()`,
+# `x.iloc[0]`, `index`, `@variable`) may look at the other rows of the frame.
+ROW_CONDITION_METHODS = frozenset({"isnull", "notnull", "isna", "notna"})
+ROW_CONDITION_NODES = (ast.Expression, ast.BoolOp, ast.BinOp, ast.UnaryOp, ast.Compare, ast.Constant, ast.Name,
+                       ast.List, ast.Tuple, ast.Load, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
+
+
+def _looks_at_each_row_alone(condition: object) -> bool:
+    if not isinstance(condition, str):
+        return False
+    try:
+        tree = ast.parse(condition, mode="eval")
+    except SyntaxError:  # pandas-only syntax such as `@variable`
+        return False
+    method_parts: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            method = node.func
+            if not (isinstance(method, ast.Attribute) and method.attr in ROW_CONDITION_METHODS
+                    and isinstance(method.value, ast.Name) and not node.args and not node.keywords):
+                return False
+            method_parts.update({id(node), id(method)})
+        elif id(node) in method_parts:
+            continue
+        elif not isinstance(node, ROW_CONDITION_NODES) or (isinstance(node, ast.Name)
+                                                          and node.id in ("index", "ilevel_0")):
+            return False
+    return True
 
 
 @dataclass
@@ -130,6 +158,7 @@ class SuiteResult:
     success: bool
     rows: int
     outcomes: list[ExpectationOutcome]
+    remembered: int = 0  # of the rows: their outcomes kept from an earlier validation (memo.py)
 
     @property
     def failures(self) -> list[ExpectationOutcome]:
@@ -207,4 +236,5 @@ def combine(suite: Suite, parts: list[SuiteResult]) -> SuiteResult:
             else sum(count or 0 for count in counts),
         ))
     return SuiteResult(suite=suite, success=all(part.success for part in parts),
-                       rows=sum(part.rows for part in parts), outcomes=outcomes)
+                       rows=sum(part.rows for part in parts), outcomes=outcomes,
+                       remembered=sum(part.remembered for part in parts))

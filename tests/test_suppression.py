@@ -413,3 +413,24 @@ def test_the_smallest_printed_count_is_the_same_in_sql_and_python():
     macro = (DBT_PROJECT_DIR / "macros" / "suppression.sql").read_text(encoding="utf-8")
     (value,) = re.findall(r"macro smallest_printed_count\(\) -%\}(\d+)\{%", macro)
     assert int(value) == suppression.SMALL_MAX + 1
+
+
+@pytest.mark.parametrize("seed", [1, 3])  # dates whose national table needs a second pass
+def test_a_date_protected_alone_shares_its_pages_between_workers_with_the_same_cells(seed, monkeypatch):
+    """A weekly run protects one date: its provincial pages are searched in worker
+    processes (protection._protect_dates), pass after pass, to the same cells."""
+    province_rows, district_rows, school_rows = synthetic_date(random.Random(seed), date(2022, 7, 31), provinces=12)
+    passes, shared = [], []
+    national = protection.protect_with_published_column_totals
+    monkeypatch.setattr(protection, "protect_with_published_column_totals",
+                        lambda *args, **kwargs: passes.append(1) or national(*args, **kwargs))
+    alone = protection.protect_bulletins(province_rows, district_rows, school_rows, [])
+    assert len(passes) == 2
+    monkeypatch.setattr(protection, "PARALLEL_FROM_SCHOOL_ROWS", 0)
+    monkeypatch.setenv(protection.WORKERS_ENV, "2")
+    in_workers = protection.map_in_workers
+    monkeypatch.setattr(protection, "map_in_workers",
+                        lambda function, jobs, workers: shared.append((function.__name__, len(jobs), workers))
+                        or in_workers(function, jobs, workers))
+    assert protection.protect_bulletins(province_rows, district_rows, school_rows, []) == alone
+    assert shared == [("_protect_page", 12, 2)] * 2

@@ -38,7 +38,12 @@ def map_in_workers(function: Callable[..., Any], jobs: Sequence[tuple], workers:
             command = [sys.executable, "-m", __name__, str(batch), str(results)]
             processes.append((subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True),
                               results))
-        outcomes = [(process.wait(), process.stderr.read(), results) for process, results in processes]
+        outcomes = []
+        for process, results in processes:
+            # communicate(), not wait(): a worker writing more to stderr than a pipe holds
+            # would wait for it to be read while this process waited for it to end.
+            _, error = process.communicate()
+            outcomes.append((process.returncode, error, results))
         for code, error, _ in outcomes:
             if code != 0:
                 last = error.strip().splitlines()[-1] if error.strip() else f"exit status {code}"

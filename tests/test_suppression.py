@@ -433,4 +433,4 @@ def test_a_date_protected_alone_shares_its_pages_between_workers_with_the_same_c
                         lambda function, jobs, workers: shared.append((function.__name__, len(jobs), workers))
                         or in_workers(function, jobs, workers))
     assert protection.protect_bulletins(province_rows, district_rows, school_rows, []) == alone
-    assert shared == [("_protect_page", 12, 2)] * 2
+    assert shared == [("protect_area_tables_or_none", 12, 2)] * 2

@@ -42,7 +42,7 @@ from orchestration.reporting.suppression import (
     Table,
     Unprotectable,
     Withheld,
-    protect_area_tables,
+    protect_area_tables_or_none,
     protect_free_table,
     protect_with_published_column_totals,
     row_figure_to_hide,
@@ -207,13 +207,6 @@ def _protect_report_date(provinces: list, districts: list, schools: list, transi
 TOO_FEW = "too few children to publish without revealing small counts"
 
 
-def _protect_page(tables: Mapping[str, Table], row: Mapping[str, str]) -> Mapping | None:
-    """protect_area_tables, or None when the page cannot be protected with this row."""
-    try:
-        return protect_area_tables(tables, row)
-    except Unprotectable:
-        return None
-
 
 def _protect_date(province_table: Table, pages: Mapping[str, Mapping[str, Table]], workers: int = 1):
     """The national table of provinces and every provincial page of one report date.
@@ -237,7 +230,7 @@ def _protect_date(province_table: Table, pages: Mapping[str, Mapping[str, Table]
         printed = {province: {name: tables[name] for name in active[province]} for province, tables in pages.items()}
         # Each page is protected given its row alone: the pages of one pass are independent.
         searched = [province for province in pages if printed[province]]
-        found = dict(zip(searched, map_in_workers(_protect_page, [(printed[p], rows[p]) for p in searched], workers)))
+        found = dict(zip(searched, map_in_workers(protect_area_tables_or_none, [(printed[p], rows[p]) for p in searched], workers)))
         patterns: dict[str, dict] = {}
         changed = False
         for province, tables in pages.items():

@@ -624,6 +624,16 @@ def protect_area_tables(tables: Mapping[str, Table], totals: Mapping[Hashable, s
     return {name: _pattern(network, name) for name in names}
 
 
+def protect_area_tables_or_none(tables: Mapping[str, Table], totals: Mapping[Hashable, str]) -> dict | None:
+    """protect_area_tables, or None when the page cannot be protected under ``totals``.
+    (Here, not in protection.py, so that the worker processes a date's pages are shared
+    out to import this module alone, not pandas: half a second a pass.)"""
+    try:
+        return protect_area_tables(tables, totals)
+    except Unprotectable:
+        return None
+
+
 def row_figure_to_hide(tables: Mapping[str, Table], totals: Mapping[Hashable, str],
                        preference: Sequence[Hashable] | None = None) -> Hashable | None:
     """The province row's figure which, hidden too, lets the page be protected: the first

@@ -28,4 +28,5 @@ from (
     inner join picked
         on picked.file_name = event_rows.file_name
         and picked.row_number = event_rows.row_number
+    where event_rows.quarantine_reason is null
 ) as used_events

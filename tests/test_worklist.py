@@ -82,3 +82,21 @@ def test_the_worklist_names_children_only_where_it_should(worklist):
                                            database=worklist.out / "analytics.duckdb")}
     assert tables == {"marts"}
     assert not (worklist.out / "bulletins" / "worklists").exists()
+
+
+def test_names_from_the_deliveries_are_written_as_text_in_the_xlsx(tmp_path):
+    """A name or school name that looks like a formula or a link stays the delivered text
+    (a field team's spreadsheet must not run what a delivery wrote)."""
+    from orchestration.follow_up.worklists import COLUMNS, _xlsx
+
+    child = {name: "x" for name, _ in COLUMNS} | {
+        "report_date": REPORT_DATE, "days_since_listing": 99, "first_name": '=HYPERLINK("http://x.invalid","a")',
+        "last_name": "=1+1", "school_name": "http://x.invalid/school"}
+    path = tmp_path / "worklist.xlsx"
+    path.write_bytes(_xlsx([child]))
+    [row] = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()[3:]
+    names = [name for name, _ in COLUMNS]
+    assert row[names.index("first_name")] == '=HYPERLINK("http://x.invalid","a")'
+    assert row[names.index("last_name")] == "=1+1"
+    assert row[names.index("school_name")] == "http://x.invalid/school"
+    assert row[names.index("days_since_listing")] == 99

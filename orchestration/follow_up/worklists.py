@@ -97,7 +97,10 @@ def export_worklists(warehouse_path: Path, out_dir: Path) -> list[DistrictWorkli
 
 def _xlsx(children: list[dict]) -> bytes:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # Names and school names come from the deliveries: written as text, always. By
+    # default xlsxwriter turns a string starting with "=" into a formula and one that
+    # looks like a URL into a link.
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     sheet = workbook.add_worksheet("รายชื่อติดตาม")
     bold = workbook.add_format({"bold": True})
     report_date = children[0]["report_date"]

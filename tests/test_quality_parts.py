@@ -144,6 +144,10 @@ def test_rows_validated_before_are_not_validated_again(tmp_path, monkeypatch):
     unchanged = _validate_in_warehouse(by_date, settings)
     assert validated == []  # nothing changed: no frame is read
     assert (unchanged.rows, unchanged.remembered, unchanged.success) == (4, 4, True)
+    (settings.out_path / "quality" / "memo" / "statuses.json").write_text("{not json", encoding="utf-8")
+    assert _outcomes(_validate_in_warehouse(by_date, settings)) == _outcomes(unchanged)  # unreadable: validated
+    assert validated == [2, 2]
+    validated.clear()
 
     # one row of 06-30 changes (a status 9): that date alone, and its failure is counted
     _, settings = _refill(settings, [*good[:3], ("2022-06-30", "k2", 9)])

@@ -64,7 +64,7 @@ def _validate_in_warehouse(suite: Suite, settings: WarehouseSettings) -> SuiteRe
     with connect(settings.warehouse_path, read_only=True) as connection:
         memo = Memo.open(settings.out_path, suite, connection)
         if not suite.validate_by:
-            fingerprint, _ = whole_table_fingerprint(suite, connection)
+            fingerprint = whole_table_fingerprint(suite, connection)
             result = memo.get(fingerprint) or _validated(suite, connection, rows)
             if result.success:
                 memo.keep(fingerprint, result)
@@ -78,31 +78,36 @@ def _validated_by_parts(suite: Suite, connection, rows: str, memo: Memo) -> list
     column = suite.validate_by
     values = part_fingerprints(suite, connection)
     if not values:  # an empty table: its columns are still checked
-        return [_validated(suite, connection, f"{rows} where {column} is null")]
-    results, pending = [], []
+        return [_validated(suite, connection, *_part_rows(rows, column, [None]))]
+    results: list[SuiteResult] = []
+    pending: dict[object, tuple[int, str]] = {}  # value -> (rows, fingerprint), not known to the memo
     for value, count, fingerprint in values:
         known = memo.get(fingerprint)
         if known:
             results.append(known)
         else:
-            pending.append((value, count, fingerprint))
-    fingerprints = {value: (count, fingerprint) for value, count, fingerprint in pending}
-    parts = _parts([(value, count) for value, count, _ in pending if value is not None])
-    if None in fingerprints:
+            pending[value] = (count, fingerprint)
+    parts = _parts([(value, count) for value, (count, _) in pending.items() if value is not None])
+    if None in pending:
         parts.append([None])
     for part in parts:
-        if part == [None]:
-            result = _validated(suite, connection, f"{rows} where {column} is null")
-        else:
-            result = _validated(suite, connection, f"{rows} where {column} in ({', '.join('?' * len(part))})", part)
+        result = _validated(suite, connection, *_part_rows(rows, column, part))
         results.append(result)
         if result.success:
             # Every expectation met with no unexpected row in the part: each of its values
             # meets them alone (validate_by allows only such expectations, suites.py).
             for value in part:
-                count, fingerprint = fingerprints[value]
+                count, fingerprint = pending[value]
                 memo.keep(fingerprint, SuiteResult(suite, True, count, result.outcomes))
     return results
+
+
+def _part_rows(rows: str, column: str, part: list) -> tuple[str, list | None]:
+    """The query and parameters of a part's rows: some values of ``column``, or ([None])
+    the rows where it is null."""
+    if part == [None]:
+        return f"{rows} where {column} is null", None
+    return f"{rows} where {column} in ({', '.join('?' * len(part))})", part
 
 
 def _parts(counts: list[tuple[object, int]]) -> list[list[object]]:

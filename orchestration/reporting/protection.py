@@ -207,7 +207,6 @@ def _protect_report_date(provinces: list, districts: list, schools: list, transi
 TOO_FEW = "too few children to publish without revealing small counts"
 
 
-
 def _protect_date(province_table: Table, pages: Mapping[str, Mapping[str, Table]], workers: int = 1):
     """The national table of provinces and every provincial page of one report date.
 
@@ -230,7 +229,8 @@ def _protect_date(province_table: Table, pages: Mapping[str, Mapping[str, Table]
         printed = {province: {name: tables[name] for name in active[province]} for province, tables in pages.items()}
         # Each page is protected given its row alone: the pages of one pass are independent.
         searched = [province for province in pages if printed[province]]
-        found = dict(zip(searched, map_in_workers(protect_area_tables_or_none, [(printed[p], rows[p]) for p in searched], workers)))
+        found = dict(zip(searched, map_in_workers(protect_area_tables_or_none,
+                                                  [(printed[p], rows[p]) for p in searched], workers)))
         patterns: dict[str, dict] = {}
         changed = False
         for province, tables in pages.items():

@@ -116,6 +116,9 @@ from cases
         ("8099603082462", "8099603082462", "citizen", False),
         ("G431982965724", "G431982965724", "gcode", None),
         ("g-4319-8296-5724", "G431982965724", "gcode", None),
+        ("g431982965724", "G431982965724", "gcode", None),
+        ("1181590830161\u00a0", "1181590830161", "citizen", True),
+        ("\t1181590830161", "1181590830161", "citizen", True),
         ("118159083016", "118159083016", None, None),
         ("ไม่มี", "ไม่มี", None, None),
         ("", None, None, None),
@@ -125,6 +128,24 @@ from cases
 def test_identifiers(evaluate, text, child_id, id_type, check_ok):
     [(_, got_id, got_type, got_check)] = evaluate(ID_SQL, [text])
     assert (got_id, got_type, got_check) == (child_id, id_type, check_ok)
+
+
+@pytest.mark.parametrize(
+    ("text", "cleaned"),
+    [
+        ("บ้านหนองบัว", "บ้านหนองบัว"),
+        ("  บ้าน  หนองบัว ", "บ้าน หนองบัว"),
+        ("บ้าน\tหนองบัว", "บ้าน หนองบัว"),
+        ("บ้าน\u00a0\u00a0หนองบัว\u00a0", "บ้าน หนองบัว"),
+        ("บ้าน \t\u00a0หนองบัว", "บ้าน หนองบัว"),
+        ("\t\u00a0 ", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_text_is_trimmed_with_tabs_and_no_break_spaces_squeezed(evaluate, text, cleaned):
+    [(_, got)] = evaluate("select i, {{ clean_text('v') }} as cleaned from cases", [text])
+    assert got == cleaned
 
 
 def _check_digit(first_twelve: str) -> int:

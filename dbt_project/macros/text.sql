@@ -7,9 +7,11 @@
 
 {#- Tabs and no-break spaces become spaces; runs of spaces become one. The regular
     expression only where there is a run to squeeze: most values have none, and it was
-    most of the time of staging ten million tracking events. -#}
+    most of the time of staging ten million tracking events. Two replace() and not one
+    translate(): DuckDB's translate is about three times slower, and staging cleans
+    every text column of every row. -#}
 {% macro squeeze_spaces(expr) -%}
-    {%- set spaced = "translate(" ~ expr ~ ", chr(9) || chr(160), '  ')" -%}
+    {%- set spaced = "replace(replace(" ~ expr ~ ", chr(9), ' '), chr(160), ' ')" -%}
     case when {{ dbt.position("'  '", spaced) }} > 0 then {{ regexp_replace_all(spaced, ' +', ' ') }} else {{ spaced }} end
 {%- endmacro %}
 

@@ -12,6 +12,7 @@ import pytest
 import xlsxwriter
 
 from orchestration.raw.contract import EEF, OBEC_DMC, OPS, SOURCES, TRACKING
+from orchestration.raw import readers
 from orchestration.raw.loader import ensure_raw_tables, load_source
 from orchestration.raw.storage import DuckDBRawStore
 
@@ -107,6 +108,44 @@ def test_bad_files_are_rejected_with_a_reason_naming_the_problem(tmp_path, spec,
     assert "\n" not in outcome.message
     assert rows == 0
     assert (tmp_path / "landing" / spec.source / name).exists()  # the file is kept
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [EVENT, EVENT, EVENT[:50]],  # the last line cut: said without reading line by line
+        [EVENT, EVENT, "[1]"],  # the last line whole but not an object
+        [EVENT, "not json", EVENT[:50]],  # an earlier broken line comes first
+        [EVENT, "", EVENT[:50]],  # a blank line is no row
+        [EVENT, "[1]", EVENT[:50]],
+        [EVENT, EVENT, "   "],  # a blank last line is no row: the file loads
+        [EVENT, EVENT[:50], EVENT],  # no cut at the end: a broken line inside
+    ],
+)
+def test_a_jsonl_file_is_judged_as_the_line_by_line_reader_judges_it(tmp_path, lines):
+    path = tmp_path / "tracking_2022-05-31.jsonl"
+    content = "\n".join(lines).encode()
+    path.write_bytes(content)
+
+    def outcome(read):
+        try:
+            return ("loaded", read().table.num_rows)
+        except readers.FileRejected as rejection:
+            return (rejection.reason_code, rejection.detail)
+
+    line_by_line = outcome(lambda: readers._jsonl_line_by_line(TRACKING, content.decode(), False))
+    assert outcome(lambda: readers.read_file(TRACKING, path, content)) == line_by_line
+    assert line_by_line[0] != "truncated_file" or f"line {len(lines)}" in line_by_line[1]
+
+
+def test_a_cut_last_line_is_found_without_reading_line_by_line(tmp_path, monkeypatch):
+    path = tmp_path / "tracking_2022-05-31.jsonl"
+    content = "\n".join([EVENT] * 1000 + [EVENT[:50]]).encode()
+    path.write_bytes(content)
+    monkeypatch.setattr(readers, "_jsonl_line_by_line", lambda *args: pytest.fail("read line by line"))
+    with pytest.raises(readers.FileRejected) as rejected:
+        readers.read_file(TRACKING, path, content)
+    assert rejected.value.reason_code == "truncated_file" and "line 1001" in rejected.value.detail
 
 
 def test_header_spaces_and_an_extra_column_are_tolerated_and_noted(tmp_path):

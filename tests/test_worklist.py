@@ -100,3 +100,42 @@ def test_names_from_the_deliveries_are_written_as_text_in_the_xlsx(tmp_path):
     assert row[names.index("last_name")] == "=1+1"
     assert row[names.index("school_name")] == "http://x.invalid/school"
     assert row[names.index("days_since_listing")] == 99
+
+
+def test_worker_processes_write_the_same_worklists(worklist, tmp_path, monkeypatch):
+    """A national list is shared out by province between worker processes, each reading
+    its own rows; the files are those one process writes."""
+    import shutil
+
+    import duckdb
+
+    from orchestration.follow_up import worklists
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(worklist.out / "warehouse.duckdb", warehouse)
+    with duckdb.connect(str(warehouse)) as connection:  # the same children again in a second province
+        connection.execute("insert into worklist.worklist_children select * replace ('40' as province_code,"
+                           " '4001' as district_code) from worklist.worklist_children")
+    monkeypatch.setattr(worklists, "PARALLEL_FROM", 0)
+    written = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv(worklists.WORKERS_ENV, workers)
+        exported = worklists.export_worklists(warehouse, tmp_path / workers / "worklists")
+        files = sorted((tmp_path / workers / "worklists").rglob("*.*"))
+        written[workers] = (
+            [(w.province_code, w.district_code, w.children, w.xlsx.name) for w in exported],
+            [(f.name, CalamineWorkbook.from_path(f).get_sheet_by_index(0).to_python() if f.suffix == ".xlsx"
+              else f.read_bytes()) for f in files],
+        )
+    assert [row[:3] for row in written["2"][0]] == [("40", "4001", 3), ("44", "4401", 1), ("44", "4406", 2)]
+    assert written["2"] == written["1"]
+
+
+def test_provinces_are_shared_out_by_children():
+    from orchestration.follow_up.worklists import _shares
+
+    provinces = [("10", 50), ("20", 30), ("30", 25), ("40", 5)]
+    assert _shares(provinces, 2) == [["10", "40"], ["20", "30"]]
+    assert _shares(provinces, 1) == [["10", "20", "30", "40"]]
+    assert _shares(provinces[:1], 2) == [["10"]]
+    assert _shares([], 2) == []

@@ -67,3 +67,13 @@ def test_templates_escape_what_deliveries_typed():
                   assets="assets", quality_href=None, deliveries_href=None)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_protected_figure_is_printed_as_its_count_or_its_symbol():
+    from orchestration.reporting.templates import cell
+
+    assert cell(None) == '<td class="num">-</td>'
+    assert cell({"children": 20053, "display": None}) == '<td class="num">20,053</td>'
+    assert cell({"children": None, "display": None}) == '<td class="num">-</td>'
+    assert cell({"children": 3, "display": "<5"}) == '<td class="num hidden">&lt;5</td>'
+    assert cell({"children": 12, "display": "x"}) == '<td class="num hidden">x</td>'

@@ -11,6 +11,7 @@ from pathlib import Path
 from dagster import ConfigurableResource, EnvVar
 
 from orchestration.child_key import KEY_FILE_ENV, hmac_pads, key_file, load_or_create_key
+from orchestration.identity.spark_session import LOCAL_IP_ENV, LOOPBACK
 
 WAREHOUSE_ENV = "BACKTOSCHOOL_WAREHOUSE"  # read by dbt_project/profiles.yml
 # Read by the profile's spark output and the dbt project on Spark:
@@ -121,7 +122,7 @@ class WarehouseSettings(ConfigurableResource):
                 os.environ[name] = pad
             os.environ[SPARK_SOURCES_ENV] = " ".join(self.spark_dagster_tables())
             # Spark would otherwise resolve the host name and may bind a public address.
-            os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
+            os.environ[LOCAL_IP_ENV] = LOOPBACK
 
     def spark_dagster_tables(self) -> list[str]:
         """'<schema>.<name>' of the tables Dagster has written on Spark so far (a folder

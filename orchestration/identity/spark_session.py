@@ -20,7 +20,8 @@ from pathlib import Path
 # Linkage inputs are thousands to ~100k rows: a few partitions keep the many small
 # splink queries from scheduling hundreds of near-empty tasks on two cores.
 SHUFFLE_PARTITIONS = 4
-LOCAL_IP_ENV = "SPARK_LOCAL_IP"
+LOCAL_IP_ENV = "SPARK_LOCAL_IP"  # read by the JVM when it starts (dbt-spark's too: settings.py)
+LOOPBACK = "127.0.0.1"
 DRIVER_MEMORY_ENV = "BACKTOSCHOOL_SPARK_DRIVER_MEMORY"
 
 
@@ -30,8 +31,8 @@ def _session_settings(spark_dir: Path) -> dict[str, str]:
     return {
         "spark.master": "local[2]",
         "spark.app.name": "backtoschool-linkage",
-        "spark.driver.host": "127.0.0.1",
-        "spark.driver.bindAddress": "127.0.0.1",
+        "spark.driver.host": LOOPBACK,
+        "spark.driver.bindAddress": LOOPBACK,
         # In local mode the driver's heap is all the memory Spark has: 2g ran out at
         # 100,000 children (145,675 list rows, 594 pairs); 4g took 100 s there.
         "spark.driver.memory": os.environ.get(DRIVER_MEMORY_ENV, "4g"),
@@ -81,7 +82,7 @@ def _local_ip() -> Iterator[None]:
     """The JVM reads SPARK_LOCAL_IP when it starts: without it, Spark resolves the host
     name and may listen on a public interface whatever spark.driver.host says."""
     previous = os.environ.get(LOCAL_IP_ENV)
-    os.environ[LOCAL_IP_ENV] = "127.0.0.1"
+    os.environ[LOCAL_IP_ENV] = LOOPBACK
     try:
         yield
     finally:

@@ -77,3 +77,12 @@ def test_a_protected_figure_is_printed_as_its_count_or_its_symbol():
     assert cell({"children": None, "display": None}) == '<td class="num">-</td>'
     assert cell({"children": 3, "display": "<5"}) == '<td class="num hidden">&lt;5</td>'
     assert cell({"children": 12, "display": "x"}) == '<td class="num hidden">x</td>'
+
+
+def test_a_row_prints_one_cell_per_status_in_the_statuses_order():
+    from orchestration.reporting.templates import status_cells
+
+    statuses = [{"status_code": 2}, {"status_code": 1}, {"status_code": 3}]
+    cells = {"1": {"children": 1200, "display": None}, "2": {"children": 4, "display": "<5"}, "total": None}
+    assert status_cells(cells, statuses) == (
+        '<td class="num hidden">&lt;5</td><td class="num">1,200</td><td class="num">-</td>')

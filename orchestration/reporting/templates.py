@@ -34,6 +34,7 @@ def environment() -> Environment:
         change=thai.change,
     )
     env.globals["cell"] = cell
+    env.globals["status_cells"] = status_cells
     env.globals["issuer"] = ISSUER
     env.globals["status_colours"] = STATUS_COLOURS
     return env
@@ -49,6 +50,12 @@ def cell(figure: Mapping | None) -> Markup:
     if figure["display"]:
         return Markup(f'<td class="num hidden">{escape(figure["display"])}</td>')
     return Markup(f'<td class="num">{thai.number(figure["children"])}</td>')  # digits, commas or a dash
+
+
+def status_cells(cells: Mapping[str, Mapping], statuses: list[Mapping]) -> Markup:
+    """A table row's cell per status, in the order of ``statuses``; ``cells`` is keyed
+    by the status code as text. One call a row rather than a template loop over cells."""
+    return Markup("").join([cell(cells.get(str(status["status_code"]))) for status in statuses])
 
 
 def render(template: str, **context) -> str:

@@ -19,8 +19,9 @@ from typing import Any
 
 
 def worker_count(env_var: str) -> int:
-    """How many worker processes: ``env_var`` when set, else one per core."""
-    return int(os.environ.get(env_var) or os.cpu_count() or 1)
+    """How many worker processes: ``env_var`` when set, else one per core; at least one
+    (which means none: the work runs in the calling process)."""
+    return max(1, int(os.environ.get(env_var) or os.cpu_count() or 1))
 
 
 def map_in_workers(function: Callable[..., Any], jobs: Sequence[tuple], workers: int) -> list[Any]:

@@ -11,8 +11,8 @@ import duckdb
 import pytest
 import xlsxwriter
 
-from orchestration.raw.contract import EEF, OBEC_DMC, OPS, SOURCES, TRACKING
 from orchestration.raw import readers
+from orchestration.raw.contract import EEF, OBEC_DMC, OPS, SOURCES, TRACKING
 from orchestration.raw.loader import ensure_raw_tables, load_source
 from orchestration.raw.storage import DuckDBRawStore
 
@@ -118,6 +118,7 @@ def test_bad_files_are_rejected_with_a_reason_naming_the_problem(tmp_path, spec,
         [EVENT, "not json", EVENT[:50]],  # an earlier broken line comes first
         [EVENT, "", EVENT[:50]],  # a blank line is no row
         [EVENT, "[1]", EVENT[:50]],
+        [EVENT, "[1]", EVENT[:-1] + ', "x": 1,}'],  # DuckDB takes the trailing comma Python refuses
         [EVENT, EVENT, "   "],  # a blank last line is no row: the file loads
         [EVENT, EVENT[:50], EVENT],  # no cut at the end: a broken line inside
     ],
@@ -197,8 +198,6 @@ def test_the_warehouse_folder_is_created_when_a_run_starts_in_a_new_output_folde
 )
 def test_both_jsonl_readers_give_the_same_rows(tmp_path, lines):
     """DuckDB reads clean exports fast; the line-by-line reader reads the rest: the same text either way."""
-    from orchestration.raw import readers
-
     path = tmp_path / "tracking_2022-05-31.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     content = path.read_bytes()

@@ -9,7 +9,7 @@ import pytest
 
 from orchestration.reporting import thai
 from orchestration.reporting.bulletin import tracking_summary_text
-from orchestration.reporting.templates import render
+from orchestration.reporting.templates import cell, render, status_cells
 
 
 @pytest.mark.parametrize(
@@ -70,8 +70,6 @@ def test_templates_escape_what_deliveries_typed():
 
 
 def test_a_protected_figure_is_printed_as_its_count_or_its_symbol():
-    from orchestration.reporting.templates import cell
-
     assert cell(None) == '<td class="num">-</td>'
     assert cell({"children": 20053, "display": None}) == '<td class="num">20,053</td>'
     assert cell({"children": None, "display": None}) == '<td class="num">-</td>'
@@ -80,8 +78,6 @@ def test_a_protected_figure_is_printed_as_its_count_or_its_symbol():
 
 
 def test_a_row_prints_one_cell_per_status_in_the_statuses_order():
-    from orchestration.reporting.templates import status_cells
-
     statuses = [{"status_code": 2}, {"status_code": 1}, {"status_code": 3}]
     cells = {"1": {"children": 1200, "display": None}, "2": {"children": 4, "display": "<5"}, "total": None}
     assert status_cells(cells, statuses) == (

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from orchestration.workers import map_in_workers
+from orchestration.workers import map_in_workers, worker_count
 
 
 def process_and_square(number: int) -> tuple[int, int]:
@@ -51,3 +51,9 @@ def test_a_worker_writing_much_to_stderr_is_not_left_waiting(monkeypatch):
 
     monkeypatch.setattr(subprocess, "Popen", with_deadline)
     assert map_in_workers(warn_at_length, [(1,), (2,), (3,)], workers=2) == [1, 2, 3]
+
+
+@pytest.mark.parametrize(("setting", "workers"), [("3", 3), ("1", 1), ("0", 1), ("-2", 1)])
+def test_a_worker_setting_below_one_means_no_worker_processes(monkeypatch, setting, workers):
+    monkeypatch.setenv("BACKTOSCHOOL_TEST_WORKERS", setting)
+    assert worker_count("BACKTOSCHOOL_TEST_WORKERS") == workers

@@ -116,7 +116,11 @@ def test_worker_processes_write_the_same_worklists(worklist, tmp_path, monkeypat
     with duckdb.connect(str(warehouse)) as connection:  # the same children again in a second province
         connection.execute("insert into worklist.worklist_children select * replace ('40' as province_code,"
                            " '4001' as district_code) from worklist.worklist_children")
-    monkeypatch.setattr(worklists, "PARALLEL_FROM", 0)
+        connection.execute("insert into worklist.worklist_children select * replace (null as province_code,"
+                           " '' as district_code) from worklist.worklist_children where province_code = '44'")
+        connection.execute("insert into worklist.worklist_children select * replace ('' as province_code,"
+                           " null as district_code) from worklist.worklist_children where province_code = '40'")
+    monkeypatch.setattr(worklists, "PARALLEL_FROM_CHILDREN", 0)
     written = {}
     for workers in ("1", "2"):
         monkeypatch.setenv(worklists.WORKERS_ENV, workers)
@@ -127,7 +131,8 @@ def test_worker_processes_write_the_same_worklists(worklist, tmp_path, monkeypat
             [(f.name, CalamineWorkbook.from_path(f).get_sheet_by_index(0).to_python() if f.suffix == ".xlsx"
               else f.read_bytes()) for f in files],
         )
-    assert [row[:3] for row in written["2"][0]] == [("40", "4001", 3), ("44", "4401", 1), ("44", "4406", 2)]
+    assert [row[:3] for row in written["2"][0]] == [
+        ("40", "4001", 3), ("44", "4401", 1), ("44", "4406", 2), ("unknown", "unknown", 6)]
     assert written["2"] == written["1"]
 
 

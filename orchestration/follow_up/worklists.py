@@ -48,7 +48,7 @@ class DistrictWorklist:
 
 
 AS_OF_FILE = "as-of.txt"  # the report date the worklists are as of
-PARALLEL_FROM = 20_000  # fewer children than this: not worth starting workers
+PARALLEL_FROM_CHILDREN = 20_000  # fewer children than this: not worth starting workers
 WORKERS_ENV = "BACKTOSCHOOL_WORKLIST_WORKERS"  # optional: how many worker processes (default: one per core)
 
 
@@ -59,16 +59,19 @@ def export_worklists(warehouse_path: Path, out_dir: Path) -> list[DistrictWorkli
 
     A national list (150,000 children) takes about 15 s to write, cell by cell: the
     provinces are shared out between worker processes, each reading its own provinces'
-    rows from the warehouse (read-only), so that no name passes through a scratch file."""
+    rows from the warehouse (read-only), so that no name passes through a scratch file.
+    Nothing writes the warehouse while a step runs (DuckDB has one writer and a run's
+    steps take turns): the workers read the rows the provinces were counted from."""
     with connect(warehouse_path, read_only=True) as connection:
         (as_of,) = connection.execute("select max(report_date) from marts.dim_report_dates").fetchone()
         published = out_dir / AS_OF_FILE
         if published.exists() and as_of.isoformat() < published.read_text(encoding="utf-8").strip():
             return None
         provinces = connection.execute(
-            f"select {_PROVINCE} as province, count(*) from worklist.worklist_children as w group by all order by province"
+            f"select {_PROVINCE_KEY} as province, count(*) from worklist.worklist_children as w"
+            " group by all order by province"
         ).fetchall()
-    workers = worker_count(WORKERS_ENV) if sum(n for _, n in provinces) >= PARALLEL_FROM else 1
+    workers = worker_count(WORKERS_ENV) if sum(n for _, n in provinces) >= PARALLEL_FROM_CHILDREN else 1
     shares = _shares(provinces, workers)
 
     def build(release: Path) -> list[DistrictWorklist]:
@@ -80,8 +83,11 @@ def export_worklists(warehouse_path: Path, out_dir: Path) -> list[DistrictWorkli
     return publish_folder(out_dir, build)
 
 
-# a child without a province or district is listed under "unknown"
-_PROVINCE = "coalesce(nullif(w.province_code, ''), 'unknown')"
+# The folder and the file of a child's worklist: its province and district codes, or
+# "unknown" when its list gave none. Written once, so that sharing out the provinces and
+# grouping the rows cannot disagree.
+_PROVINCE_KEY = "coalesce(nullif(w.province_code, ''), 'unknown')"
+_DISTRICT_KEY = "coalesce(nullif(w.district_code, ''), 'unknown')"
 
 
 def _shares(provinces: list[tuple[str, int]], workers: int) -> list[list[str]]:
@@ -100,13 +106,14 @@ def _export_provinces(warehouse_path: str, release: str, out_dir: str, provinces
         rows = query_dicts(
             connection,
             f"""
-            select w.*, s.status_label_th, e.escalation_label_th, e.escalation_order, g.subdistrict_th
+            select w.*, {_PROVINCE_KEY} as worklist_province, {_DISTRICT_KEY} as worklist_district,
+                s.status_label_th, e.escalation_label_th, e.escalation_order, g.subdistrict_th
             from worklist.worklist_children as w
             inner join marts.dim_status as s using (status_code)
             inner join reference.escalation_levels as e using (escalation_level)
             left join (select distinct subdistrict_code, subdistrict_th from reference.geography) as g
                 using (subdistrict_code)
-            where {_PROVINCE} in (select unnest(?))
+            where {_PROVINCE_KEY} in (select unnest(?))
             order by w.province_code, w.district_code, e.escalation_order desc, w.days_since_listing desc, w.child_id
             """,
             [provinces],
@@ -115,8 +122,7 @@ def _export_provinces(warehouse_path: str, release: str, out_dir: str, provinces
     for row in rows:
         row["first_listed"] = thai_date(row["first_listed_on"])
         row["latest_event"] = thai_date(row["latest_event_on"]) if row["latest_event_on"] else ""
-        key = (row["province_code"] or "unknown", row["district_code"] or "unknown")
-        by_district.setdefault(key, []).append(row)
+        by_district.setdefault((row["worklist_province"], row["worklist_district"]), []).append(row)
     exported = []
     for (province, district), children in sorted(by_district.items()):
         folder = Path(release) / province

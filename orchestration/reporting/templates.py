@@ -4,8 +4,8 @@ formatting filters."""
 
 from __future__ import annotations
 
-from functools import cache
 from collections.abc import Mapping
+from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -59,7 +59,8 @@ def _cell_html(figure: Mapping | None) -> str:
         return '<td class="num">-</td>'
     if figure["display"]:
         return f'<td class="num hidden">{escape(figure["display"])}</td>'
-    return f'<td class="num">{thai.number(figure["children"])}</td>'  # digits, commas or a dash
+    # not escaped: a number is digits and commas, or a dash
+    return f'<td class="num">{thai.number(figure["children"])}</td>'
 
 
 def render(template: str, **context) -> str:

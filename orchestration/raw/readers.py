@@ -221,9 +221,8 @@ def _reject_when_only_the_last_line_is_cut(path: Path, content: bytes, text: str
     if not last.strip():
         return
     try:
-        if isinstance(_DECODE_JSON(last), dict):
-            return
-        raise ValueError("not a JSON object")
+        _json_object(last)
+        return
     except ValueError as error:
         cut = error
     lines = content.count(b"\n") + 1
@@ -262,9 +261,7 @@ def _jsonl_line_by_line(spec: SourceSpec, text: str, cut_mid_character: bool) ->
             continue
         is_last = index == len(lines)
         try:
-            obj = _DECODE_JSON(line)
-            if not isinstance(obj, dict):
-                raise ValueError("not a JSON object")
+            obj = _json_object(line)
         except ValueError as error:
             if is_last and not ends_with_newline:
                 raise _cut_off(index, error) from None
@@ -279,6 +276,14 @@ def _jsonl_line_by_line(spec: SourceSpec, text: str, cut_mid_character: bool) ->
 
 
 _DECODE_JSON = json.JSONDecoder().decode
+
+
+def _json_object(line: str) -> dict:
+    """The line's JSON object; ValueError when it is not one."""
+    obj = _DECODE_JSON(line)
+    if not isinstance(obj, dict):
+        raise ValueError("not a JSON object")
+    return obj
 # Compact, as DuckDB's reader writes a non-string value; one encoder for every value
 # (json.dumps with options builds a new one per call).
 _ENCODE_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

@@ -9,7 +9,7 @@ import pytest
 
 from orchestration.reporting import thai
 from orchestration.reporting.bulletin import tracking_summary_text
-from orchestration.reporting.templates import cell, render, status_cells
+from orchestration.reporting.templates import cell, figure, render, status_cells
 
 
 @pytest.mark.parametrize(
@@ -75,6 +75,8 @@ def test_a_protected_figure_is_printed_as_its_count_or_its_symbol():
     assert cell({"children": None, "display": None}) == '<td class="num">-</td>'
     assert cell({"children": 3, "display": "<5"}) == '<td class="num hidden">&lt;5</td>'
     assert cell({"children": 12, "display": "x"}) == '<td class="num hidden">x</td>'
+    assert [figure(None), figure({"children": 20053, "display": None}), figure({"children": 3, "display": "<5"})] \
+        == ["-", "20,053", "&lt;5"]
 
 
 def test_a_row_prints_one_cell_per_status_in_the_statuses_order():

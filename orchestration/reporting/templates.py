@@ -34,17 +34,24 @@ def environment() -> Environment:
         change=thai.change,
     )
     env.globals["cell"] = cell
+    env.globals["figure"] = figure
     env.globals["status_cells"] = status_cells
     env.globals["issuer"] = ISSUER
     env.globals["status_colours"] = STATUS_COLOURS
     return env
 
 
+def figure(figure: Mapping | None) -> Markup:
+    """A figure after small-cell protection as text: the count, or the symbol that
+    stands for it ("<5": 0-4; "x": 5 or more, hidden; "·": table withheld); a dash when
+    there is no figure."""
+    return Markup(_figure_text(figure))
+
+
 def cell(figure: Mapping | None) -> Markup:
-    """A figure after small-cell protection as a table cell: the count, or the symbol
-    that stands for it ("<5": 0-4; "x": 5 or more, hidden; "·": table withheld); a dash
-    when there is no figure. A function and not a Jinja macro: a national run prints
-    1.7 million cells, and calling a macro cost half the time of rendering the pages."""
+    """The figure as a table cell. A function and not a Jinja macro: a national run
+    prints 1.7 million cells, and calling a macro cost half the time of rendering the
+    pages."""
     return Markup(_cell_html(figure))
 
 
@@ -55,12 +62,16 @@ def status_cells(cells: Mapping[str, Mapping], statuses: list[Mapping]) -> Marku
 
 
 def _cell_html(figure: Mapping | None) -> str:
+    hidden = figure is not None and figure["display"]
+    return f'<td class="{"num hidden" if hidden else "num"}">{_figure_text(figure)}</td>'
+
+
+def _figure_text(figure: Mapping | None) -> str:
     if figure is None:
-        return '<td class="num">-</td>'
+        return "-"
     if figure["display"]:
-        return f'<td class="num hidden">{escape(figure["display"])}</td>'
-    # not escaped: a number is digits and commas, or a dash
-    return f'<td class="num">{thai.number(figure["children"])}</td>'
+        return escape(figure["display"])
+    return thai.number(figure["children"])  # not escaped: digits and commas, or a dash
 
 
 def render(template: str, **context) -> str:
